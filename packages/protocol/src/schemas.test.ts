@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  API_ERROR_CODES,
+  ClientMessageSchema,
+  CreateSessionRequestSchema,
+  FEEDBACK_CODES,
+  FaceMatchRequestSchema,
+  RESULT_REASON_CODES,
+  STREAM_ERROR_CODES,
+  ServerMessageSchema,
+  TRUSTED_IMAGE_ERROR_CODES,
+} from './index.js';
+
+const hello = {
+  type: 'hello',
+  token: 'abc',
+  sdk: { version: '0.1.0' },
+  camera: { label: 'FaceTime HD', width: 640, height: 480, frameRate: 30 },
+  display: { width: 1280, height: 800, pixelRatio: 2 },
+  signals: { webdriver: false },
+};
+
+test('every code has a one-line meaning', () => {
+  for (const list of [FEEDBACK_CODES, RESULT_REASON_CODES, TRUSTED_IMAGE_ERROR_CODES, STREAM_ERROR_CODES, API_ERROR_CODES]) {
+    for (const [code, meaning] of Object.entries(list)) {
+      assert.match(code, /^[A-Z][A-Z_]+$/);
+      assert.ok(meaning.length > 10 && !meaning.includes('\n'), code);
+    }
+  }
+});
+
+test('client messages are told apart by type', () => {
+  assert.equal(ClientMessageSchema.parse(hello).type, 'hello');
+  assert.deepEqual(ClientMessageSchema.parse({ type: 'display', index: 2, t: 100.5 }), { type: 'display', index: 2, t: 100.5 });
+  assert.deepEqual(ClientMessageSchema.parse({ type: 'done' }), { type: 'done' });
+});
+
+test('malformed client messages are refused', () => {
+  for (const bad of [
+    null,
+    'hello',
+    { type: 'frame', seq: 1 },
+    { ...hello, token: '' },
+    { ...hello, camera: { ...hello.camera, width: -1 } },
+    { ...hello, admin: true },
+    { type: 'display', index: 1.5, t: 0 },
+    { type: 'display', index: 1, t: Number.NaN },
+    { type: 'done', extra: 1 },
+  ]) {
+    assert.equal(ClientMessageSchema.safeParse(bad).success, false, JSON.stringify(bad));
+  }
+});
+
+test('server messages carry the challenge and the result', () => {
+  const challenge = {
+    type: 'challenge',
+    mode: 'dynamic',
+    nonce: 'n',
+    oval: { cx: 0.5, cy: 0.5, w: 0.6, h: 0.8 },
+    capture: { maxWidth: 640, jpegQuality: 0.85, fps: 30 },
+    colors: [{ rgb: [255, 255, 255], ms: 300 }],
+  };
+  assert.equal(ServerMessageSchema.parse(challenge).type, 'challenge');
+  assert.equal(ServerMessageSchema.safeParse({ ...challenge, colors: [{ rgb: [256, 0, 0], ms: 300 }] }).success, false);
+  assert.equal(ServerMessageSchema.parse({ type: 'result', status: 'FAILURE', retry: { code: 'REFLECTION_TOO_WEAK' } }).type, 'result');
+  assert.equal(ServerMessageSchema.safeParse({ type: 'result', status: 'MAYBE' }).success, false);
+});
+
+test('session requests accept only known fields and modes', () => {
+  assert.deepEqual(CreateSessionRequestSchema.parse({ useCase: 'onboarding' }), { useCase: 'onboarding' });
+  assert.equal(CreateSessionRequestSchema.safeParse({ mode: 'turbo' }).success, false);
+  assert.equal(CreateSessionRequestSchema.safeParse({ useCase: '../etc' }).success, false);
+  assert.equal(CreateSessionRequestSchema.safeParse({ sessionId: 'x' }).success, false);
+});
+
+test('face-match images must be base64; a data URL prefix is tolerated', () => {
+  const ok = FaceMatchRequestSchema.parse({ imageA: 'data:image/png;base64,AAAA', imageB: 'AAAA' });
+  assert.equal(ok.imageA, 'AAAA');
+  assert.equal(FaceMatchRequestSchema.safeParse({ imageA: 'not base64!', imageB: 'AAAA' }).success, false);
+  assert.equal(FaceMatchRequestSchema.safeParse({ imageA: 'AAAA' }).success, false);
+});

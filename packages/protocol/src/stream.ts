@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { RESULT_REASON_CODES, STREAM_ERROR_CODES, codeList } from './codes.js';
+import { ModeSchema, StatusSchema } from './rest.js';
+
+const Finite = z.number().finite();
+const NonNegative = Finite.nonnegative();
+const Label = z.string().max(256);
+
+/** Normalised video coordinates (0–1) of the oval the face must fill. */
+export const OvalSchema = z.object({
+  cx: Finite.min(0).max(1),
+  cy: Finite.min(0).max(1),
+  w: Finite.positive().max(1),
+  h: Finite.positive().max(1),
+});
+export type Oval = z.infer<typeof OvalSchema>;
+
+export const RgbSchema = z.tuple([
+  z.number().int().min(0).max(255),
+  z.number().int().min(0).max(255),
+  z.number().int().min(0).max(255),
+]);
+
+export const ColorStepSchema = z.object({ rgb: RgbSchema, ms: z.number().int().positive().max(5000) });
+export type ColorStep = z.infer<typeof ColorStepSchema>;
+
+export const HelloMessageSchema = z.strictObject({
+  type: z.literal('hello'),
+  token: z.string().min(1).max(4096),
+  sdk: z.strictObject({ version: z.string().max(64) }),
+  camera: z.strictObject({
+    label: Label,
+    width: z.number().int().positive().max(16384),
+    height: z.number().int().positive().max(16384),
+    frameRate: NonNegative.max(1000),
+  }),
+  display: z.strictObject({
+    width: z.number().int().positive().max(65536),
+    height: z.number().int().positive().max(65536),
+    pixelRatio: Finite.positive().max(16),
+  }),
+  signals: z.record(z.string().max(64), z.unknown()).default({}),
+});
+export type HelloMessage = z.infer<typeof HelloMessageSchema>;
+
+export const DisplayMessageSchema = z.strictObject({
+  type: z.literal('display'),
+  index: z.number().int().nonnegative().max(1000),
+  t: NonNegative,
+});
+export type DisplayMessage = z.infer<typeof DisplayMessageSchema>;
+
+export const DoneMessageSchema = z.strictObject({ type: z.literal('done') });
+export type DoneMessage = z.infer<typeof DoneMessageSchema>;
+
+export const StreamErrorCodeSchema = z.enum(codeList(STREAM_ERROR_CODES));
+
+export const ErrorMessageSchema = z.strictObject({
+  type: z.literal('error'),
+  code: z.string().max(64),
+  message: z.string().max(1024),
+});
+export type ErrorMessage = z.infer<typeof ErrorMessageSchema>;
+
+/** Text messages the browser may send. */
+export const ClientMessageSchema = z.discriminatedUnion('type', [
+  HelloMessageSchema,
+  DisplayMessageSchema,
+  DoneMessageSchema,
+  ErrorMessageSchema,
+]);
+export type ClientMessage = z.infer<typeof ClientMessageSchema>;
+
+export const ChallengeMessageSchema = z.object({
+  type: z.literal('challenge'),
+  mode: ModeSchema,
+  nonce: z.string(),
+  oval: OvalSchema,
+  capture: z.object({
+    maxWidth: z.number().int().positive(),
+    jpegQuality: Finite.min(0).max(1),
+    fps: z.number().positive(),
+    durationMs: z.number().int().positive().optional(),
+    maxFrames: z.number().int().positive().optional(),
+  }),
+  colors: z.array(ColorStepSchema).optional(),
+});
+export type ChallengeMessage = z.infer<typeof ChallengeMessageSchema>;
+
+/** Retry hints the browser may see: never scores, only what the user can change. */
+export const RetryCodeSchema = z.enum(codeList(RESULT_REASON_CODES));
+
+export const ResultMessageSchema = z.object({
+  type: z.literal('result'),
+  status: StatusSchema,
+  retry: z.object({ code: RetryCodeSchema }).optional(),
+});
+export type ResultMessage = z.infer<typeof ResultMessageSchema>;
+
+/** Text messages the verifier may send. */
+export const ServerMessageSchema = z.discriminatedUnion('type', [
+  ChallengeMessageSchema,
+  ResultMessageSchema,
+  ErrorMessageSchema,
+]);
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;
+
+/** JSON header of a binary frame; `t` is the capture time on the page clock. */
+export const FrameHeaderSchema = z.strictObject({
+  type: z.literal('frame'),
+  seq: z.number().int().nonnegative().max(1_000_000),
+  t: NonNegative,
+  w: z.number().int().positive().max(4096),
+  h: z.number().int().positive().max(4096),
+});
+export type FrameHeader = z.infer<typeof FrameHeaderSchema>;

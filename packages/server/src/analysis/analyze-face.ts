@@ -1,0 +1,80 @@
+import type { FaceQuality } from '@facelight/protocol';
+import type { FaceModels } from './face-models.js';
+import { distance, type Box, type Point } from './geometry.js';
+import { fivePoints } from './landmarks.js';
+import { estimatePose, eyeOpenness } from './pose.js';
+import { measurePixelQuality } from './quality.js';
+import type { RgbImage } from './raster.js';
+
+export interface DetectionPolicy {
+  /** A face is found when the detector is at least this sure. */
+  minScore: number;
+  /**
+   * Further faces count only at this confidence: weak second detections are
+   * usually faces in posters or paintings, not a second person.
+   */
+  extraFaceScore: number;
+}
+
+export const DEFAULT_DETECTION_POLICY: DetectionPolicy = { minScore: 0.7, extraFaceScore: 0.95 };
+
+/** Side of the aligned crop the pixel quality measures are taken on (eye distance ≈ 70 px). */
+const QUALITY_CROP = 224;
+
+export interface FaceAnalysis {
+  box: Box;
+  detectionScore: number;
+  landmarks: Point[];
+  /** Landmarks that fall outside the image, a sign the face is cut off. */
+  landmarksOutside: number;
+  quality: FaceQuality;
+  embedding: Float32Array;
+  liveness: number;
+}
+
+export interface ImageAnalysis {
+  width: number;
+  height: number;
+  faceCount: number;
+  /** The most confident face, analysed in full; null when no face was found. */
+  face: FaceAnalysis | null;
+}
+
+/** Runs the whole pipeline of DESIGN §6 on the most confident face of an image. */
+export async function analyzeImage(
+  models: FaceModels,
+  img: RgbImage,
+  policy: DetectionPolicy = DEFAULT_DETECTION_POLICY,
+): Promise<ImageAnalysis> {
+  const detections = await models.detect(img, policy.minScore);
+  const top = detections[0];
+  const base = { width: img.width, height: img.height };
+  if (!top) return { ...base, faceCount: 0, face: null };
+  const faceCount = 1 + detections.slice(1).filter((d) => d.score >= policy.extraFaceScore).length;
+
+  const landmarks = await models.landmarks(img, top.box);
+  const five = fivePoints(landmarks);
+  const pose = estimatePose(landmarks);
+  const pixels = measurePixelQuality(models.alignedCrop(img, five, QUALITY_CROP));
+  const embedding = await models.embed(img, five);
+  const liveness = await models.liveness(img, top.box);
+  return {
+    ...base,
+    faceCount,
+    face: {
+      box: top.box,
+      detectionScore: top.score,
+      landmarks,
+      landmarksOutside: landmarks.filter((p) => p.x < 0 || p.y < 0 || p.x >= img.width || p.y >= img.height).length,
+      quality: {
+        eyeDistancePx: distance(five.leftEye, five.rightEye),
+        ...pose,
+        eyeOpenness: eyeOpenness(landmarks),
+        ...pixels,
+        detectionScore: top.score,
+      },
+      embedding,
+      liveness,
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { availableParallelism } from 'node:os';
+import { createWorkerPool, siblingModule } from '../workers/pool.js';
+import type { ImageAnalysis } from './analyze-face.js';
+import type { RgbImage } from './raster.js';
+import type { AnalysisWorkerData } from './worker.js';
+
+export interface AnalysisPoolOptions extends AnalysisWorkerData {
+  threads?: number;
+  /** Images waiting beyond this are refused rather than queued without bound. */
+  maxQueue?: number;
+}
+
+export interface AnalysisPool {
+  /** Takes ownership of the image's pixel buffer (it is moved to a worker). */
+  analyze(img: RgbImage): Promise<ImageAnalysis>;
+  /** Resolves once every worker has loaded its models; rejects with the load error. */
+  readonly ready: Promise<void>;
+  readonly threads: number;
+  close(): Promise<void>;
+}
+
+export function createAnalysisPool(opts: AnalysisPoolOptions): AnalysisPool {
+  const threads = opts.threads ?? Math.max(1, availableParallelism());
+  const pool = createWorkerPool<RgbImage, ImageAnalysis>({
+    name: 'face analysis',
+    workerUrl: siblingModule('worker', import.meta.url),
+    size: threads,
+    eager: true,
+    maxQueue: opts.maxQueue ?? threads * 32,
+    workerData: { models: opts.models, detection: opts.detection } satisfies AnalysisWorkerData,
+  });
+  return {
+    threads,
+    ready: pool.ready,
+    analyze(img) {
+      // Only a buffer that holds exactly these pixels may be moved; a view into a larger one is copied.
+      const data = img.data.byteOffset === 0 && img.data.byteLength === img.data.buffer.byteLength ? img.data : img.data.slice();
+      return pool.run({ data, width: img.width, height: img.height }, [data.buffer as ArrayBuffer]);
+    },
+    close: () => pool.close(),
+  };
+}

@@ -1,0 +1,20 @@
+import { workerData } from 'node:worker_threads';
+import { serveTasks } from '../workers/protocol.js';
+import { analyzeImage, type DetectionPolicy, type ImageAnalysis } from './analyze-face.js';
+import { FaceModels, type ModelOptions } from './face-models.js';
+import type { RgbImage } from './raster.js';
+
+export interface AnalysisWorkerData {
+  models: ModelOptions;
+  detection: DetectionPolicy;
+}
+
+const config = workerData as AnalysisWorkerData;
+// Each worker holds its own sessions: onnxruntime-node runs inference on the
+// calling thread, so parallelism has to come from threads, not from async calls.
+const models = FaceModels.load(config.models);
+
+await serveTasks<RgbImage, ImageAnalysis>(models, async (img) => {
+  const analysis = await analyzeImage(await models, img, config.detection);
+  return { result: analysis, transfer: analysis.face ? [analysis.face.embedding.buffer as ArrayBuffer] : [] };
+});

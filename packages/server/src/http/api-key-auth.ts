@@ -1,0 +1,23 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { ApiError } from './api-error.js';
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/**
+ * Bearer API key check. Keys are compared as SHA-256 digests with
+ * timingSafeEqual, so neither the content nor the length of a key leaks
+ * through response timing; every configured key is compared every time.
+ */
+export function apiKeyAuth(keys: readonly { id: string; key: string }[]): RequestHandler {
+  const known = keys.map((k) => ({ id: k.id, digest: digest(k.key) }));
+  return (req, res, next) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+    const presented = digest(match?.[1] ?? '');
+    let found: string | undefined;
+    for (const k of known) if (timingSafeEqual(k.digest, presented) && match) found = k.id;
+    if (!found) return next(new ApiError(401, 'UNAUTHORIZED', 'missing or invalid API key'));
+    res.locals.apiKeyId = found;
+    next();
+  };
+}

@@ -1,0 +1,47 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ApiError } from './api-error.js';
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new ApiError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
+};
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+/**
+ * Every error leaves as JSON with a machine code. body-parser's own errors are
+ * mapped by their `type`; anything unexpected is logged and becomes a 500
+ * whose message reveals nothing.
+ */
+export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) => {
+  if (res.headersSent) return next(err);
+  const apiError = toApiError(err);
+  if (apiError.status >= 500) req.log?.error({ err }, 'request failed');
+  res.status(apiError.status).json({
+    error: { code: apiError.code, message: apiError.message, ...(apiError.details === undefined ? {} : { details: apiError.details }) },
+  });
+};
+
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as BodyParserError;
+  switch (e?.type) {
+    case 'entity.too.large':
+      return new ApiError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${e.limit} bytes`);
+    case 'entity.parse.failed':
+      return new ApiError(400, 'INVALID_REQUEST', 'request body is not valid JSON');
+    case 'request.aborted':
+      return new ApiError(400, 'INVALID_REQUEST', 'request body was aborted before it was complete');
+    case 'request.size.invalid':
+      return new ApiError(400, 'INVALID_REQUEST', 'request body length does not match Content-Length');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding');
+    case 'stream.not.readable':
+      return new ApiError(400, 'INVALID_REQUEST', 'request body could not be read');
+  }
+  return new ApiError(500, 'INTERNAL_ERROR', 'internal error');
+}

@@ -1,0 +1,137 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
+import {
+  CreateSessionRequestSchema,
+  TrustedImageJsonRequestSchema,
+  type CreateSessionResponse,
+  type Mode,
+  type TrustedImageResponse,
+} from '@facelight/protocol';
+import type { Config } from '../config.js';
+import type { FaceService } from '../face-service.js';
+import { ApiError } from '../http/api-error.js';
+import { jsonBodyLimit, parseBody } from '../http/validate.js';
+import type { Session } from '../sessions/session.js';
+import type { SessionStore } from '../sessions/store.js';
+
+export const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+export interface SessionRouteDeps {
+  config: Config;
+  store: SessionStore;
+  faces: FaceService;
+  now?: () => number;
+}
+
+export function sessionRoutes({ config, store, faces, now = Date.now }: SessionRouteDeps): Router {
+  const router = Router();
+
+  /** The session of this API key, or 404: other keys' sessions do not exist for the caller. */
+  async function ownSession(req: Request<{ id: string }>, apiKeyId: string): Promise<Session> {
+    const session = await store.get(req.params.id);
+    if (!session || session.apiKeyId !== apiKeyId) {
+      throw new ApiError(404, 'SESSION_NOT_FOUND', 'no such session, or it has expired');
+    }
+    return session;
+  }
+
+  router.post('/v1/sessions', express.json({ limit: '16kb' }), async (req, res) => {
+    const body = parseBody(CreateSessionRequestSchema, req.body ?? {});
+    let mode: Mode = body.mode ?? config.defaultMode;
+    if (body.useCase !== undefined) {
+      const useCase = config.useCases[body.useCase];
+      if (!useCase) throw new ApiError(400, 'UNKNOWN_USE_CASE', `use case "${body.useCase}" is not configured`);
+      mode = body.mode ?? useCase.mode;
+    }
+    const clientToken = randomBytes(32).toString('base64url');
+    const createdAt = now();
+    const session: Session = {
+      id: randomUUID(),
+      mode,
+      ...(body.useCase === undefined ? {} : { useCase: body.useCase }),
+      ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
+      apiKeyId: res.locals.apiKeyId as string,
+      createdAt,
+      expiresAt: createdAt + config.sessionTtlSeconds * 1000,
+      clientTokenHash: hashToken(clientToken),
+      state: 'created',
+    };
+    await store.create(session);
+    const response: CreateSessionResponse = {
+      sessionId: session.id,
+      clientToken,
+      mode,
+      ...(session.useCase === undefined ? {} : { useCase: session.useCase }),
+      expiresAt: new Date(session.expiresAt).toISOString(),
+    };
+    res.status(201).json(response);
+  });
+
+  const imageTooLarge: ErrorRequestHandler = (err: { type?: string }, _req, _res, next) => {
+    if (err?.type !== 'entity.too.large') return next(err);
+    const limit = config.image.maxBytes;
+    next(
+      new ApiError(413, 'IMAGE_TOO_LARGE', `the image exceeds ${limit} bytes`, {
+        errors: [{ code: 'IMAGE_TOO_LARGE', message: `the image exceeds ${limit} bytes`, limit }],
+      }),
+    );
+  };
+
+  router.put(
+    '/v1/sessions/:id/trusted-image',
+    async (req: Request<{ id: string }>, res: Response, next: NextFunction) => {
+      const session = await ownSession(req, res.locals.apiKeyId as string);
+      if (session.state !== 'created') throw new ApiError(409, 'SESSION_NOT_OPEN', 'the session has already been scanned');
+      next();
+    },
+    // Raw bytes unless the body is declared JSON; the declared type never decides the image format.
+    express.raw({ type: (req) => !(req.headers['content-type'] ?? '').includes('json'), limit: config.image.maxBytes }),
+    express.json({ limit: jsonBodyLimit(config.image.maxBytes, 1) }),
+    imageTooLarge,
+    async (req: Request<{ id: string }>, res: Response) => {
+      const bytes = Buffer.isBuffer(req.body)
+        ? req.body
+        : Buffer.from(parseBody(TrustedImageJsonRequestSchema, req.body).image, 'base64');
+      const analysis = await faces.analyze(bytes);
+      const errors = faces.checkTrusted(analysis);
+      if (errors.length > 0 || !analysis.face) {
+        const rejected: TrustedImageResponse = { accepted: false, errors };
+        res.status(422).json(rejected);
+        return;
+      }
+      const face = analysis.face;
+      const updated = await store.update(req.params.id, (s) => ({
+        ...s,
+        trusted: {
+          embedding: Array.from(face.embedding),
+          quality: face.quality,
+          ...(config.storeTrustedImage ? { image: bytes.toString('base64') } : {}),
+        },
+      }));
+      if (!updated) throw new ApiError(404, 'SESSION_NOT_FOUND', 'the session expired during the upload');
+      const accepted: TrustedImageResponse = { accepted: true, quality: roundQuality(face.quality) };
+      res.json(accepted);
+    },
+  );
+
+  router.get('/v1/sessions/:id/result', async (req, res) => {
+    const session = await ownSession(req, res.locals.apiKeyId as string);
+    if (!session.result) {
+      res.status(409).json({ status: 'PENDING', error: { code: 'RESULT_PENDING', message: 'the session has no result yet' } });
+      return;
+    }
+    res.json(session.result);
+  });
+
+  router.delete('/v1/sessions/:id', async (req, res) => {
+    await ownSession(req, res.locals.apiKeyId as string);
+    await store.delete(req.params.id);
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+function roundQuality<T extends Record<string, number>>(q: T): T {
+  return Object.fromEntries(Object.entries(q).map(([k, v]) => [k, Number(v.toFixed(3))])) as T;
+}
