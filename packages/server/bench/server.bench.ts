@@ -9,7 +9,8 @@ import { fivePoints } from '../src/analysis/landmarks.js';
 import { createImageIntake } from '../src/image/intake.js';
 import { DEFAULT_FACE_MATCH_THRESHOLD } from '../src/config.js';
 import { MODEL_DIR, devIdentities, face } from '../test/data.js';
-import { auth, startTestServer } from '../test/server.js';
+import { startCliServer } from '../test/cli-server.js';
+import { API_KEY, auth } from '../test/server.js';
 import { machine, percentile, writeSection } from './report.js';
 
 const ROUNDS = 3;
@@ -42,8 +43,8 @@ async function stageTimings() {
   return Object.entries(t).map(([stage, v]) => `| ${stage} | ${fmt(percentile(v, 0.5))} | ${fmt(percentile(v, 0.95))} |`);
 }
 
-async function throughput() {
-  const srv = await startTestServer();
+async function throughput(threads: number, concurrencies: number[]) {
+  const srv = await startCliServer([], { FACELIGHT_API_KEYS: `bench:${API_KEY}`, FACELIGHT_ANALYSIS_THREADS: String(threads) });
   const body = JSON.stringify({ imageA: readFileSync(face('obama.jpg')).toString('base64'), imageB: readFileSync(face('obama2.jpg')).toString('base64') });
   const one = async () => {
     const s = performance.now();
@@ -53,9 +54,8 @@ async function throughput() {
     return performance.now() - s;
   };
   for (let i = 0; i < 4; i++) await one();
-  const rows: string[] = [];
-  const results: Record<number, number> = {};
-  for (const concurrency of [1, 4]) {
+  const rows: { concurrency: number; rps: number; row: string }[] = [];
+  for (const concurrency of concurrencies) {
     const total = 40;
     let next = 0;
     const latencies: number[] = [];
@@ -64,11 +64,11 @@ async function throughput() {
       while (next++ < total) latencies.push(await one());
     }));
     const rps = total / ((performance.now() - started) / 1000);
-    results[concurrency] = rps;
-    rows.push(`| ${concurrency} | ${fmt(rps, 2)} | ${fmt(percentile(latencies, 0.5))} | ${fmt(percentile(latencies, 0.95))} |`);
+    rows.push({ concurrency, rps, row: `| ${threads} | ${concurrency} | ${fmt(rps, 2)} | ${fmt(percentile(latencies, 0.5))} | ${fmt(percentile(latencies, 0.95))} |` });
   }
-  await srv.close();
-  return { rows, scaling: results[4]! / results[1]! };
+  const peakRssMb = srv.peakRssMb();
+  await srv.stop();
+  return { rows, peakRssMb };
 }
 
 async function accuracy() {
@@ -120,9 +120,12 @@ async function accuracy() {
 }
 
 const stages = await stageTimings();
-const { rows, scaling } = await throughput();
+const { rows: serial } = await throughput(1, [1, 4]);
+const { rows: parallel, peakRssMb } = await throughput(2, [1, 4]);
+const rows = [...serial, ...parallel].map((r) => r.row);
+const threadScaling = parallel[1]!.rps / serial[1]!.rps;
+const concurrencyScaling = parallel[1]!.rps / parallel[0]!.rps;
 const acc = await accuracy();
-const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
 writeSection(
   'bench:server',
@@ -140,12 +143,12 @@ Decode includes JPEG 2000 (obama2.jp2, lin-manuel-miranda.j2k) in a worker threa
 
 ### Face match over HTTP (\`POST /v1/face-match\`, obama.jpg vs obama2.jpg, base64 JSON, 40 requests)
 
-| concurrency | requests/s | median ms | p95 ms |
-|---|---|---|---|
+| analysis threads | concurrency | requests/s | median ms | p95 ms |
+|---|---|---|---|---|
 ${rows.join('\n')}
 
-Throughput at concurrency 4 is ${fmt(scaling, 2)}x that at 1 (two analysis threads on two cores).
-Peak RSS of the benchmark process (server, two analysis threads and one more model set): ${fmt(peakRssMb, 0)} MB.
+The default is one analysis thread per core (two here). A face-match request analyses its two images at once, one per thread, so a single client already keeps both cores busy: concurrency 4 gives ${fmt(concurrencyScaling, 2)}x the throughput of concurrency 1 because concurrency 1 is already near the machine's capacity, not because cores sit idle. The core scaling shows between thread counts: under load (concurrency 4), two threads serve ${fmt(threadScaling, 2)}x the requests of one.
+Peak RSS of the verifier process (the \`facelight-server\` CLI with two analysis threads) after this load: ${fmt(peakRssMb, 0)} MB.
 
 ### Face-match accuracy on the dev photos
 

@@ -1,5 +1,5 @@
 import type { ImageCheckFailure } from '@facelight/protocol';
-import type { ImageAnalysis } from './analysis/analyze-face.js';
+import { ALL_NEEDS, type AnalysisNeeds, type ImageAnalysis } from './analysis/analyze-face.js';
 import { cosine } from './analysis/face-models.js';
 import type { AnalysisPool } from './analysis/pool.js';
 import { checkTrustedImage, type TrustedImageLimits } from './analysis/trusted-image-checks.js';
@@ -22,7 +22,7 @@ export class FaceService {
   ) {}
 
   /** Decodes and analyses untrusted bytes; intake failures become coded API errors. */
-  async analyze(bytes: Buffer, label?: string): Promise<ImageAnalysis> {
+  async analyze(bytes: Buffer, label?: string, needs: AnalysisNeeds = ALL_NEEDS): Promise<ImageAnalysis> {
     let decoded;
     try {
       decoded = await this.intake.decode(bytes);
@@ -30,7 +30,7 @@ export class FaceService {
       if (err instanceof ImageIntakeError) throw intakeApiError(err, label);
       throw err;
     }
-    return this.pool.analyze(decoded);
+    return this.pool.analyze(decoded, needs);
   }
 
   checkTrusted(analysis: ImageAnalysis): ImageCheckFailure[] {

@@ -21,15 +21,26 @@ export const DEFAULT_DETECTION_POLICY: DetectionPolicy = { minScore: 0.7, extraF
 /** Side of the aligned crop the pixel quality measures are taken on (eye distance ≈ 70 px). */
 const QUALITY_CROP = 224;
 
+/** What to compute beyond detection, landmarks and the embedding, which every use needs. */
+export interface AnalysisNeeds {
+  /** Pose, eyes and pixel measures of the trusted-image checks. */
+  quality: boolean;
+  /** The passive anti-spoof score. */
+  liveness: boolean;
+}
+
+export const ALL_NEEDS: AnalysisNeeds = { quality: true, liveness: true };
+
 export interface FaceAnalysis {
   box: Box;
   detectionScore: number;
   landmarks: Point[];
   /** Landmarks that fall outside the image, a sign the face is cut off. */
   landmarksOutside: number;
-  quality: FaceQuality;
+  eyeDistancePx: number;
+  quality?: FaceQuality;
   embedding: Float32Array;
-  liveness: number;
+  liveness?: number;
 }
 
 export interface ImageAnalysis {
@@ -45,6 +56,7 @@ export async function analyzeImage(
   models: FaceModels,
   img: RgbImage,
   policy: DetectionPolicy = DEFAULT_DETECTION_POLICY,
+  needs: AnalysisNeeds = ALL_NEEDS,
 ): Promise<ImageAnalysis> {
   const detections = await models.detect(img, policy.minScore);
   const top = detections[0];
@@ -54,27 +66,25 @@ export async function analyzeImage(
 
   const landmarks = await models.landmarks(img, top.box);
   const five = fivePoints(landmarks);
-  const pose = estimatePose(landmarks);
-  const pixels = measurePixelQuality(models.alignedCrop(img, five, QUALITY_CROP));
+  const eyeDistancePx = distance(five.leftEye, five.rightEye);
   const embedding = await models.embed(img, five);
-  const liveness = await models.liveness(img, top.box);
-  return {
-    ...base,
-    faceCount,
-    face: {
-      box: top.box,
-      detectionScore: top.score,
-      landmarks,
-      landmarksOutside: landmarks.filter((p) => p.x < 0 || p.y < 0 || p.x >= img.width || p.y >= img.height).length,
-      quality: {
-        eyeDistancePx: distance(five.leftEye, five.rightEye),
-        ...pose,
-        eyeOpenness: eyeOpenness(landmarks),
-        ...pixels,
-        detectionScore: top.score,
-      },
-      embedding,
-      liveness,
-    },
+  const face: FaceAnalysis = {
+    box: top.box,
+    detectionScore: top.score,
+    landmarks,
+    landmarksOutside: landmarks.filter((p) => p.x < 0 || p.y < 0 || p.x >= img.width || p.y >= img.height).length,
+    eyeDistancePx,
+    embedding,
   };
+  if (needs.quality) {
+    face.quality = {
+      eyeDistancePx,
+      ...estimatePose(landmarks),
+      eyeOpenness: eyeOpenness(landmarks),
+      ...measurePixelQuality(models.alignedCrop(img, five, QUALITY_CROP)),
+      detectionScore: top.score,
+    };
+  }
+  if (needs.liveness) face.liveness = await models.liveness(img, top.box);
+  return { ...base, faceCount, face };
 }

@@ -6,7 +6,7 @@ import { fitSimilarity, inverseAffine, ARCFACE_REFERENCE } from './align.js';
 import { decodeDetections, type Detection } from './detect.js';
 import { squareBox, type Box, type Point } from './geometry.js';
 import { fivePointList, type FivePoints } from './landmarks.js';
-import { rectToAffine, toGrey, toPlanar, warpAffine, type ChannelOrder, type RgbImage } from './raster.js';
+import { rectToAffine, resize, toGrey, toPlanar, warpAffine, type ChannelOrder, type RgbImage } from './raster.js';
 
 /**
  * How each model wants its input. The channel orders were measured on real
@@ -84,7 +84,7 @@ export class FaceModels {
 
   async detect(img: RgbImage, minScore: number, iouThreshold = 0.3): Promise<Detection[]> {
     const s = MODEL_SPECS.detect;
-    const small = warpAffine(img, rectToAffine(0, 0, img.width, img.height, s.width, s.height), s.width, s.height);
+    const small = resize(img, s.width, s.height);
     const out = await this.run('detect', toPlanar(small, this.orders.detect, s.mean, s.std), [1, 3, s.height, s.width]);
     return decodeDetections(out.scores!, out.boxes!, img.width, img.height, minScore, iouThreshold);
   }

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { createWorkerPool, siblingModule } from '../workers/pool.js';
-import type { ImageAnalysis } from './analyze-face.js';
+import { ALL_NEEDS, type AnalysisNeeds, type ImageAnalysis } from './analyze-face.js';
 import type { RgbImage } from './raster.js';
-import type { AnalysisWorkerData } from './worker.js';
+import type { AnalysisTask, AnalysisWorkerData } from './worker.js';
 
 export interface AnalysisPoolOptions extends AnalysisWorkerData {
   threads?: number;
@@ -12,7 +12,7 @@ export interface AnalysisPoolOptions extends AnalysisWorkerData {
 
 export interface AnalysisPool {
   /** Takes ownership of the image's pixel buffer (it is moved to a worker). */
-  analyze(img: RgbImage): Promise<ImageAnalysis>;
+  analyze(img: RgbImage, needs?: AnalysisNeeds): Promise<ImageAnalysis>;
   /** Resolves once every worker has loaded its models; rejects with the load error. */
   readonly ready: Promise<void>;
   readonly threads: number;
@@ -21,7 +21,7 @@ export interface AnalysisPool {
 
 export function createAnalysisPool(opts: AnalysisPoolOptions): AnalysisPool {
   const threads = opts.threads ?? Math.max(1, availableParallelism());
-  const pool = createWorkerPool<RgbImage, ImageAnalysis>({
+  const pool = createWorkerPool<AnalysisTask, ImageAnalysis>({
     name: 'face analysis',
     workerUrl: siblingModule('worker', import.meta.url),
     size: threads,
@@ -32,10 +32,10 @@ export function createAnalysisPool(opts: AnalysisPoolOptions): AnalysisPool {
   return {
     threads,
     ready: pool.ready,
-    analyze(img) {
+    analyze(img, needs = ALL_NEEDS) {
       // Only a buffer that holds exactly these pixels may be moved; a view into a larger one is copied.
       const data = img.data.byteOffset === 0 && img.data.byteLength === img.data.buffer.byteLength ? img.data : img.data.slice();
-      return pool.run({ data, width: img.width, height: img.height }, [data.buffer as ArrayBuffer]);
+      return pool.run({ image: { data, width: img.width, height: img.height }, needs }, [data.buffer as ArrayBuffer]);
     },
     close: () => pool.close(),
   };

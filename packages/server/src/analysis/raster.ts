@@ -9,51 +9,88 @@ export interface RgbImage {
 export type Affine = readonly [number, number, number, number, number, number];
 
 /**
- * Samples `src` through an affine map into an `outW`x`outH` RGB image.
- * When the map shrinks the source, several bilinear taps are averaged per
- * output pixel so large photos do not alias before a 112 px or 320 px model.
+ * Samples `src` through an affine map into an `outW`x`outH` RGB image, with
+ * bilinear taps and edge replication (so crops past the border stay neutral).
+ * When the map shrinks the source, several taps are averaged per output
+ * pixel so large photos do not alias before a 112 px or 320 px model.
  */
 export function warpAffine(src: RgbImage, m: Affine, outW: number, outH: number): RgbImage {
   const [a, b, c, d, e, f] = m;
-  const scale = Math.max(Math.hypot(a, d), Math.hypot(b, e));
-  const taps = Math.min(4, Math.max(1, Math.ceil(scale)));
+  const taps = Math.min(4, Math.max(1, Math.ceil(Math.max(Math.hypot(a, d), Math.hypot(b, e)))));
   const out = new Uint8Array(outW * outH * 3);
-  const { data, width, height } = src;
-  const rgb = [0, 0, 0];
+  const { data, width: w, height: h } = src;
+  const maxX = w - 1, maxY = h - 1;
+  const weight = 1 / (taps * taps);
+  let o = 0;
   for (let y = 0; y < outH; y++) {
     for (let x = 0; x < outW; x++) {
       let r = 0, g = 0, bl = 0;
       for (let ty = 0; ty < taps; ty++) {
+        const oy = y + (ty + 0.5) / taps - 0.5;
         for (let tx = 0; tx < taps; tx++) {
           const ox = x + (tx + 0.5) / taps - 0.5;
-          const oy = y + (ty + 0.5) / taps - 0.5;
-          bilinear(data, width, height, a * ox + b * oy + c, d * ox + e * oy + f, rgb);
-          r += rgb[0]!; g += rgb[1]!; bl += rgb[2]!;
+          let sx = a * ox + b * oy + c;
+          let sy = d * ox + e * oy + f;
+          sx = sx < 0 ? 0 : sx > maxX ? maxX : sx;
+          sy = sy < 0 ? 0 : sy > maxY ? maxY : sy;
+          const x0 = sx | 0, y0 = sy | 0;
+          const fx = sx - x0, fy = sy - y0;
+          const i00 = (y0 * w + x0) * 3;
+          const i10 = x0 < maxX ? i00 + 3 : i00;
+          const i01 = y0 < maxY ? i00 + w * 3 : i00;
+          const i11 = x0 < maxX ? i01 + 3 : i01;
+          const w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
+          r += data[i00]! * w00 + data[i10]! * w10 + data[i01]! * w01 + data[i11]! * w11;
+          g += data[i00 + 1]! * w00 + data[i10 + 1]! * w10 + data[i01 + 1]! * w01 + data[i11 + 1]! * w11;
+          bl += data[i00 + 2]! * w00 + data[i10 + 2]! * w10 + data[i01 + 2]! * w01 + data[i11 + 2]! * w11;
         }
       }
-      const n = taps * taps;
-      const o = (y * outW + x) * 3;
-      out[o] = Math.round(r / n);
-      out[o + 1] = Math.round(g / n);
-      out[o + 2] = Math.round(bl / n);
+      out[o++] = r * weight + 0.5;
+      out[o++] = g * weight + 0.5;
+      out[o++] = bl * weight + 0.5;
     }
   }
   return { data: out, width: outW, height: outH };
 }
 
-/** Bilinear sample with edge replication (so crops past the border stay neutral). */
-function bilinear(data: Uint8Array, w: number, h: number, sx: number, sy: number, out: number[]): void {
-  const x = Math.min(Math.max(sx, 0), w - 1);
-  const y = Math.min(Math.max(sy, 0), h - 1);
-  const x0 = Math.floor(x), y0 = Math.floor(y);
-  const x1 = Math.min(x0 + 1, w - 1), y1 = Math.min(y0 + 1, h - 1);
-  const fx = x - x0, fy = y - y0;
-  const i00 = (y0 * w + x0) * 3, i10 = (y0 * w + x1) * 3, i01 = (y1 * w + x0) * 3, i11 = (y1 * w + x1) * 3;
-  for (let ch = 0; ch < 3; ch++) {
-    const top = data[i00 + ch]! + (data[i10 + ch]! - data[i00 + ch]!) * fx;
-    const bottom = data[i01 + ch]! + (data[i11 + ch]! - data[i01 + ch]!) * fx;
-    out[ch] = top + (bottom - top) * fy;
+/**
+ * Resizes the whole image to `outW`x`outH` (aspect not kept). A large
+ * reduction first averages k x k blocks, which costs one read per source
+ * pixel instead of many bilinear taps per output pixel.
+ */
+export function resize(src: RgbImage, outW: number, outH: number): RgbImage {
+  const k = Math.floor(Math.min(src.width / outW, src.height / outH));
+  const reduced = k >= 2 ? boxReduce(src, k) : src;
+  return warpAffine(reduced, rectToAffine(0, 0, reduced.width, reduced.height, outW, outH), outW, outH);
+}
+
+/** Averages each k x k block (the last partial row and column are dropped). */
+export function boxReduce(src: RgbImage, k: number): RgbImage {
+  const outW = Math.floor(src.width / k), outH = Math.floor(src.height / k);
+  const sums = new Float64Array(outW * 3);
+  const out = new Uint8Array(outW * outH * 3);
+  const inv = 1 / (k * k);
+  for (let oy = 0; oy < outH; oy++) {
+    sums.fill(0);
+    for (let y = oy * k; y < (oy + 1) * k; y++) {
+      let i = y * src.width * 3;
+      for (let ox = 0; ox < outW; ox++) {
+        const s = ox * 3;
+        let r = 0, g = 0, b = 0;
+        for (let t = 0; t < k; t++, i += 3) {
+          r += src.data[i]!;
+          g += src.data[i + 1]!;
+          b += src.data[i + 2]!;
+        }
+        sums[s] = sums[s]! + r;
+        sums[s + 1] = sums[s + 1]! + g;
+        sums[s + 2] = sums[s + 2]! + b;
+      }
+    }
+    const row = oy * outW * 3;
+    for (let j = 0; j < outW * 3; j++) out[row + j] = sums[j]! * inv + 0.5;
   }
+  return { data: out, width: outW, height: outH };
 }
 
 /** Affine that maps an output grid of `outW`x`outH` onto the source rectangle. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { FaceQuality } from '@facelight/protocol';
 import type { ImageAnalysis } from './analyze-face.js';
 import { DEFAULT_TRUSTED_IMAGE_LIMITS, checkTrustedImage } from './trusted-image-checks.js';
 
@@ -12,6 +13,7 @@ const good: ImageAnalysis = {
     detectionScore: 0.99,
     landmarks: [],
     landmarksOutside: 0,
+    eyeDistancePx: 110,
     embedding: new Float32Array(512),
     liveness: 0.9,
     quality: {
@@ -30,9 +32,9 @@ const good: ImageAnalysis = {
   },
 };
 
-const withQuality = (q: Partial<NonNullable<ImageAnalysis['face']>['quality']>): ImageAnalysis => ({
+const withQuality = (q: Partial<FaceQuality>): ImageAnalysis => ({
   ...good,
-  face: { ...good.face!, quality: { ...good.face!.quality, ...q } },
+  face: { ...good.face!, quality: { ...good.face!.quality!, ...q } },
 });
 
 test('a good portrait passes every check', () => {

@@ -43,6 +43,7 @@ export function checkTrustedImage(a: ImageAnalysis, limits: TrustedImageLimits):
     failures.push({ code: 'MULTIPLE_FACES', message: `${a.faceCount} faces were found; exactly one is required.`, measured: a.faceCount, limit: 1 });
   }
   const q = a.face.quality;
+  if (!q) throw new Error('trusted-image checks need an analysis with quality measures');
   const atLeast = (code: ImageCheckFailure['code'], value: number, limit: number, what: string) => {
     if (value < limit) failures.push({ code, message: `${what} is ${round(value, 2)}, below the minimum of ${limit}.`, measured: round(value), limit });
   };

@@ -1,6 +1,6 @@
 import { workerData } from 'node:worker_threads';
 import { serveTasks } from '../workers/protocol.js';
-import { analyzeImage, type DetectionPolicy, type ImageAnalysis } from './analyze-face.js';
+import { analyzeImage, type AnalysisNeeds, type DetectionPolicy, type ImageAnalysis } from './analyze-face.js';
 import { FaceModels, type ModelOptions } from './face-models.js';
 import type { RgbImage } from './raster.js';
 
@@ -14,7 +14,12 @@ const config = workerData as AnalysisWorkerData;
 // calling thread, so parallelism has to come from threads, not from async calls.
 const models = FaceModels.load(config.models);
 
-await serveTasks<RgbImage, ImageAnalysis>(models, async (img) => {
-  const analysis = await analyzeImage(await models, img, config.detection);
+export interface AnalysisTask {
+  image: RgbImage;
+  needs: AnalysisNeeds;
+}
+
+await serveTasks<AnalysisTask, ImageAnalysis>(models, async ({ image, needs }) => {
+  const analysis = await analyzeImage(await models, image, config.detection, needs);
   return { result: analysis, transfer: analysis.face ? [analysis.face.embedding.buffer as ArrayBuffer] : [] };
 });

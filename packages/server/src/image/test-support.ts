@@ -5,14 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
+import { DATA_DIR } from '../../test/data.js';
 import { ImageIntakeError, type ImageErrorCode } from './errors.js';
 import { crc32 } from './header.js';
 
-/** FACELIGHT_TEST_DATA, or `<repo root>/../shared/data` (this file is <repo>/packages/server/src/image/). */
-export const DATA_ROOT =
-  process.env.FACELIGHT_TEST_DATA ?? fileURLToPath(new URL('../../../../../shared/data/', import.meta.url));
+export const DATA_ROOT = DATA_DIR;
 
 export function readData(relativePath: string): Buffer {
   return readFileSync(join(DATA_ROOT, relativePath));

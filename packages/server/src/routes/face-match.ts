@@ -4,24 +4,26 @@ import type { FaceService } from '../face-service.js';
 import { ApiError } from '../http/api-error.js';
 import { jsonBodyLimit, parseBody } from '../http/validate.js';
 
+const MATCH_ONLY = { quality: false, liveness: false };
+
 /** The face-match step on its own: two images in, similarity and decision out. */
 export function faceMatchRoutes(faces: FaceService, maxImageBytes: number): Router {
   const router = Router();
   router.post('/v1/face-match', express.json({ limit: jsonBodyLimit(maxImageBytes, 2) }), async (req, res) => {
     const body = parseBody(FaceMatchRequestSchema, req.body);
-    const [a, b] = await Promise.all([
-      faces.analyze(Buffer.from(body.imageA, 'base64'), 'imageA'),
-      faces.analyze(Buffer.from(body.imageB, 'base64'), 'imageB'),
-    ]);
-    for (const [label, analysis] of [['imageA', a], ['imageB', b]] as const) {
-      if (!analysis.face) {
+    const embeddingOf = async (label: 'imageA' | 'imageB') => {
+      const { face } = await faces.analyze(Buffer.from(body[label], 'base64'), label, MATCH_ONLY);
+      if (!face) {
         throw new ApiError(422, 'NO_FACE', `${label}: no face was found`, {
           image: label,
           errors: [{ code: 'NO_FACE', message: 'No face was found in the image.' }],
         });
       }
-    }
-    const response: FaceMatchResponse = faces.decide(faces.similarity(a.face!.embedding, b.face!.embedding));
+      return face.embedding;
+    };
+    // Both images at once: each goes to its own analysis thread.
+    const [a, b] = await Promise.all([embeddingOf('imageA'), embeddingOf('imageB')]);
+    const response: FaceMatchResponse = faces.decide(faces.similarity(a, b));
     res.json(response);
   });
   return router;

@@ -4,6 +4,7 @@ import {
   CreateSessionRequestSchema,
   TrustedImageJsonRequestSchema,
   type CreateSessionResponse,
+  type FaceQuality,
   type Mode,
   type TrustedImageResponse,
 } from '@facelight/protocol';
@@ -94,22 +95,23 @@ export function sessionRoutes({ config, store, faces, now = Date.now }: SessionR
         : Buffer.from(parseBody(TrustedImageJsonRequestSchema, req.body).image, 'base64');
       const analysis = await faces.analyze(bytes);
       const errors = faces.checkTrusted(analysis);
-      if (errors.length > 0 || !analysis.face) {
+      const face = analysis.face;
+      if (errors.length > 0 || !face?.quality) {
         const rejected: TrustedImageResponse = { accepted: false, errors };
         res.status(422).json(rejected);
         return;
       }
-      const face = analysis.face;
+      const quality = face.quality;
       const updated = await store.update(req.params.id, (s) => ({
         ...s,
         trusted: {
           embedding: Array.from(face.embedding),
-          quality: face.quality,
+          quality,
           ...(config.storeTrustedImage ? { image: bytes.toString('base64') } : {}),
         },
       }));
       if (!updated) throw new ApiError(404, 'SESSION_NOT_FOUND', 'the session expired during the upload');
-      const accepted: TrustedImageResponse = { accepted: true, quality: roundQuality(face.quality) };
+      const accepted: TrustedImageResponse = { accepted: true, quality: roundQuality(quality) };
       res.json(accepted);
     },
   );
@@ -132,6 +134,6 @@ export function sessionRoutes({ config, store, faces, now = Date.now }: SessionR
   return router;
 }
 
-function roundQuality<T extends Record<string, number>>(q: T): T {
-  return Object.fromEntries(Object.entries(q).map(([k, v]) => [k, Number(v.toFixed(3))])) as T;
+function roundQuality(q: FaceQuality): FaceQuality {
+  return Object.fromEntries(Object.entries(q).map(([k, v]) => [k, Number(v.toFixed(3))])) as FaceQuality;
 }
