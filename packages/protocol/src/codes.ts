@@ -90,6 +90,21 @@ export const STREAM_ERROR_CODES = {
 } as const;
 export type StreamErrorCode = keyof typeof STREAM_ERROR_CODES;
 
+/** Errors the browser SDK reports to the page (promise rejection, `error` event). */
+export const SDK_ERROR_CODES = {
+  CAMERA_DENIED: 'The user or the browser refused camera access.',
+  NO_CAMERA: 'No camera is available.',
+  CAMERA_BUSY: 'The camera is in use by another application.',
+  LOW_FRAME_RATE: 'The camera cannot deliver the minimum frame rate.',
+  INSECURE_CONTEXT: 'The page is not served over HTTPS (or localhost), so the camera is unavailable.',
+  UNSUPPORTED_BROWSER: 'The browser lacks an API the scan needs.',
+  NETWORK_ERROR: 'The verifier could not be reached or the connection broke.',
+  SESSION_EXPIRED: 'The session expired or was already used: create a new one.',
+  VERIFIER_ERROR: 'The verifier refused the stream; the code in the message says why.',
+  CANCELLED: 'The scan was cancelled.',
+} as const;
+export type SdkErrorCode = keyof typeof SDK_ERROR_CODES;
+
 /** Errors of the REST API, sent as `{ error: { code, message, details? } }`. */
 export const API_ERROR_CODES = {
   UNAUTHORIZED: 'The API key is missing or wrong.',

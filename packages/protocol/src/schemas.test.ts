@@ -7,6 +7,7 @@ import {
   FEEDBACK_CODES,
   FaceMatchRequestSchema,
   RESULT_REASON_CODES,
+  SDK_ERROR_CODES,
   STREAM_ERROR_CODES,
   ServerMessageSchema,
   TRUSTED_IMAGE_ERROR_CODES,
@@ -22,7 +23,7 @@ const hello = {
 };
 
 test('every code has a one-line meaning', () => {
-  for (const list of [FEEDBACK_CODES, RESULT_REASON_CODES, TRUSTED_IMAGE_ERROR_CODES, STREAM_ERROR_CODES, API_ERROR_CODES]) {
+  for (const list of [FEEDBACK_CODES, RESULT_REASON_CODES, TRUSTED_IMAGE_ERROR_CODES, STREAM_ERROR_CODES, SDK_ERROR_CODES, API_ERROR_CODES]) {
     for (const [code, meaning] of Object.entries(list)) {
       assert.match(code, /^[A-Z][A-Z_]+$/);
       assert.ok(meaning.length > 10 && !meaning.includes('\n'), code);
