@@ -16,11 +16,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/web/**'],
+    files: ['packages/web/**', 'examples/demo/**', 'examples/script-tag/**', 'examples/spa/src/**'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: ['**/*.test.ts', '**/*.test.mjs', '**/bench/**', 'models/*.mjs', 'scripts/**'],
+    files: ['**/*.test.ts', '**/*.test.mjs', '**/bench/**', 'models/*.mjs', 'scripts/**', 'examples/**', 'e2e/**'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -43,6 +43,8 @@ export const RESULT_REASON_CODES = {
   DUPLICATE_FRAMES: 'Identical frames were sent more than once.',
   CLIENT_DISCONNECTED: 'The client left before the session was complete (retryable).',
   SESSION_EXPIRED: 'The session expired before it was complete.',
+  PROTOCOL_VIOLATION: 'The client broke the stream protocol or one of its limits (see the stream error code).',
+  VERIFIER_ERROR: 'The verifier failed during the session (retryable).',
 } as const;
 export type ResultReasonCode = keyof typeof RESULT_REASON_CODES;
 
@@ -86,6 +88,7 @@ export const STREAM_ERROR_CODES = {
   TOO_MANY_FRAMES: 'More frames were sent than the challenge allows.',
   RATE_LIMITED: 'Messages arrive faster than allowed.',
   IDLE_TIMEOUT: 'The client went silent for too long.',
+  MODE_NOT_SUPPORTED: "The session's capture mode cannot be streamed by this verifier yet.",
   INTERNAL_ERROR: 'The verifier failed; the session can be retried.',
 } as const;
 export type StreamErrorCode = keyof typeof STREAM_ERROR_CODES;

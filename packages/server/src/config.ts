@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ModeSchema, UseCaseSchema } from '@facelight/protocol';
+import { FRAME_LIMITS, ModeSchema, UseCaseSchema, type ChallengeMessage, type Oval } from '@facelight/protocol';
 import { z } from 'zod';
 import { DEFAULT_DETECTION_POLICY } from './analysis/analyze-face.js';
 import { DEFAULT_TRUSTED_IMAGE_LIMITS } from './analysis/trusted-image-checks.js';
+import { DEFAULT_EXPRESS_DECISION, type ExpressDecisionLimits } from './decision/express.js';
 
 const repoModels = fileURLToPath(new URL('../../../models', import.meta.url));
+const repoDemo = fileURLToPath(new URL('../../../examples/demo', import.meta.url));
 
 /**
  * Cosine similarity above which two faces are the same person. Chosen on the
@@ -14,6 +16,59 @@ const repoModels = fileURLToPath(new URL('../../../models', import.meta.url));
  * 1-in-10,000 false accept at about 0.40.
  */
 export const DEFAULT_FACE_MATCH_THRESHOLD = 0.4;
+
+export type CaptureSettings = Required<ChallengeMessage['capture']>;
+
+export interface ExpressSettings {
+  oval: Oval;
+  capture: CaptureSettings;
+  decision: ExpressDecisionLimits;
+}
+
+/** What an Express challenge asks of the browser unless the config says otherwise. */
+export const DEFAULT_EXPRESS_CHALLENGE: Omit<ExpressSettings, 'decision'> = {
+  // A face at arm's length in a 640x480 selfie frame: 269x346 px, a head's
+  // proportions, a little above centre where a webcam preview puts the eyes.
+  oval: { cx: 0.5, cy: 0.48, w: 0.42, h: 0.72 },
+  // One second at 15 fps gives the median a dozen frames or more, and two
+  // analysis threads keep pace with it (~120 ms a frame on the 2-core reference
+  // machine). maxFrames is twice the expected count, so a camera running ahead is not cut off.
+  capture: { maxWidth: 640, jpegQuality: 0.85, fps: 15, durationMs: 1000, maxFrames: 30 },
+};
+
+const unit = z.number().min(0).max(1);
+const share = z.number().gt(0).max(1);
+
+/**
+ * Express capture and decision settings. Both the top-level `express` and a
+ * use case's `express` override the defaults field by field (the use case
+ * wins), so every field is optional here.
+ */
+const ExpressOverrideSchema = z.strictObject({
+  oval: z.strictObject({ cx: unit, cy: unit, w: share, h: share }).partial().optional(),
+  capture: z
+    .strictObject({
+      maxWidth: z.number().int().min(160).max(1920),
+      jpegQuality: z.number().min(0.3).max(1),
+      fps: z.number().int().min(5).max(30),
+      durationMs: z.number().int().min(200).max(10_000),
+      maxFrames: z.number().int().min(1).max(300),
+    })
+    .partial()
+    .optional(),
+  decision: z
+    .strictObject({
+      minFrames: z.number().int().min(1),
+      minFaceShare: share,
+      multipleFacesShare: share,
+      identityThreshold: z.number().min(-1).max(1),
+      livenessThreshold: unit,
+      matchFrames: z.number().int().min(1).max(300),
+    })
+    .partial()
+    .optional(),
+});
+export type ExpressOverride = z.infer<typeof ExpressOverrideSchema>;
 
 const ApiKeySchema = z.strictObject({
   id: z.string().min(1).max(64),
@@ -25,7 +80,10 @@ export const ConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8080),
   apiKeys: z.array(ApiKeySchema).min(1, 'configure at least one API key (FACELIGHT_API_KEYS or apiKeys)'),
   defaultMode: ModeSchema.default('express'),
-  useCases: z.record(UseCaseSchema, z.strictObject({ mode: ModeSchema })).default({}),
+  /** Per use case: the mode, and Express settings that override the top-level `express`. */
+  useCases: z
+    .record(UseCaseSchema, z.strictObject({ mode: ModeSchema, express: ExpressOverrideSchema.optional() }))
+    .default({}),
   sessionTtlSeconds: z.number().int().min(30).max(3600).default(300),
   storeTrustedImage: z.boolean().default(false),
   modelDir: z.string().default(repoModels),
@@ -59,15 +117,77 @@ export const ConfigSchema = z.strictObject({
       extraFaceScore: z.number().min(0).max(1).default(DEFAULT_DETECTION_POLICY.extraFaceScore),
     })
     .prefault({}),
+  /** Express settings of every use case (a use case may override them); defaults in DEFAULT_EXPRESS_*. */
+  express: ExpressOverrideSchema.optional(),
+  /** Limits of the browser stream (WebSocket), whatever the use case. */
+  stream: z
+    .strictObject({
+      /** The first message must be a valid hello within this. */
+      helloTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
+      /** From the challenge to the first frame: the user is aligning the face in the oval meanwhile. */
+      alignTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
+      /** Once frames flow, the longest silence allowed between two messages. */
+      idleTimeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+      /** Bytes of one binary frame, header included; a 640x480 JPEG at quality 0.85 is 40–80 KB. */
+      maxFrameBytes: z.number().int().min(1024).max(FRAME_LIMITS.maxFrameBytes).default(300 * 1024),
+    })
+    .prefault({}),
+  /** Folder of the web SDK build served at /facelight/ (default: the @facelight/web package's dist). */
+  sdkDir: z.string().optional(),
+  /**
+   * The demo page at / with its small integrator backend under /demo/api,
+   * which uses the API key `apiKeyId` server side. Off unless enabled; never
+   * for production. Relative folders resolve against the working directory.
+   */
+  demo: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      apiKeyId: z.string().optional(),
+      /** Sample trusted images offered on the page. */
+      samplesDir: z.string().optional(),
+      pageDir: z.string().default(repoDemo),
+    })
+    .prefault({}),
   /** Seconds a request body may take to arrive before the request is cut. */
   requestTimeoutSeconds: z.number().int().min(1).max(600).default(30),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).superRefine((config, ctx) => {
+  if (config.demo.enabled && !config.apiKeys.some((k) => k.id === config.demo.apiKeyId)) {
+    ctx.addIssue({ code: 'custom', path: ['demo', 'apiKeyId'], message: 'the demo needs the id of one of apiKeys' });
+  }
+  // Field limits cannot see a frame budget that the decision's minimum can never meet.
+  for (const useCase of [undefined, ...Object.keys(config.useCases)]) {
+    const { capture, decision } = expressSettings(config, useCase);
+    if (decision.minFrames > capture.maxFrames) {
+      ctx.addIssue({
+        code: 'custom',
+        path: useCase === undefined ? ['express'] : ['useCases', useCase, 'express'],
+        message: `decision.minFrames (${decision.minFrames}) exceeds capture.maxFrames (${capture.maxFrames})`,
+      });
+    }
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
 export class ConfigError extends Error {}
+
+/** The Express settings of a session's use case: defaults, then the top-level `express`, then the use case's. */
+export function expressSettings(config: Pick<Config, 'express' | 'useCases'>, useCase?: string): ExpressSettings {
+  const layers = [config.express, useCase === undefined ? undefined : config.useCases[useCase]?.express];
+  const merged: ExpressSettings = {
+    oval: { ...DEFAULT_EXPRESS_CHALLENGE.oval },
+    capture: { ...DEFAULT_EXPRESS_CHALLENGE.capture },
+    decision: { ...DEFAULT_EXPRESS_DECISION },
+  };
+  for (const layer of layers) {
+    Object.assign(merged.oval, layer?.oval);
+    Object.assign(merged.capture, layer?.capture);
+    Object.assign(merged.decision, layer?.decision);
+  }
+  return merged;
+}
 
 export function parseConfig(input: unknown): Config {
   const parsed = ConfigSchema.safeParse(input);

@@ -1,8 +1,14 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import express, { Router } from 'express';
 import helmet from 'helmet';
 import { pino, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { createAnalysisPool } from './analysis/pool.js';
+import { defaultSdkDir, sdkAssetRoutes } from './assets/sdk-assets.js';
+import { demoRoutes } from './demo/routes.js';
 import { parseConfig, type Config, type ConfigInput } from './config.js';
 import { FaceService } from './face-service.js';
 import { apiKeyAuth } from './http/api-key-auth.js';
@@ -12,15 +18,30 @@ import { faceMatchRoutes } from './routes/face-match.js';
 import { healthRoutes } from './routes/health.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { MemorySessionStore, type SessionStore } from './sessions/store.js';
+import { createStreamEndpoint, type StreamAttachOptions } from './stream/attach.js';
 
 export interface Verifier {
   readonly config: Config;
-  /** Mount in an existing Express app: serves /healthz, /readyz and /v1/*. */
+  /** Mount in an existing Express app: serves /healthz, /readyz, /v1/* and the SDK under /facelight/. */
   readonly router: Router;
   /** Resolves once the models are loaded in every analysis thread. */
   readonly ready: Promise<void>;
   isReady(): boolean;
   readonly logger: Logger;
+  /**
+   * Serves the browser stream (WebSocket `{basePath}/v1/sessions/{id}/stream`)
+   * on `server`'s upgrade requests; any other upgrade path gets a 404.
+   * `createApp(verifier).listen()` does this itself. `server.close()` waits
+   * for live streams to end: call `verifier.close()`, which ends them, first.
+   */
+  attachStream(server: Server, opts?: StreamAttachOptions): void;
+  /**
+   * For servers that route upgrade requests themselves: serves the request and
+   * returns true when its path is a session stream, else returns false and
+   * leaves the socket alone.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, opts?: StreamAttachOptions): boolean;
+  /** Ends live streams (their sessions fail as retryable), then stops the workers and the store. */
   close(): Promise<void>;
 }
 
@@ -49,9 +70,11 @@ export function createVerifier(input: ConfigInput | Config, opts: VerifierOption
   readyPromise.catch((err: unknown) => logger.error({ err }, 'models failed to load'));
 
   const faces = new FaceService(intake, pool, config.trustedImage, config.faceMatchThreshold);
+  const stream = createStreamEndpoint({ config, store, pool, logger }, () => ready);
   const router = Router();
   router.use(pinoHttp({ logger, quietReqLogger: true }));
   router.use(healthRoutes(() => ready));
+  router.use(sdkAssetRoutes({ sdkDir: config.sdkDir ?? defaultSdkDir(), modelDir: config.modelDir }));
   router.use('/v1', apiKeyAuth(config.apiKeys));
   router.use(sessionRoutes({ config, store, faces }));
   router.use(faceMatchRoutes(faces, config.image.maxBytes));
@@ -64,19 +87,51 @@ export function createVerifier(input: ConfigInput | Config, opts: VerifierOption
     ready: readyPromise,
     isReady: () => ready,
     logger,
+    attachStream: (server, streamOpts) => stream.attach(server, streamOpts),
+    handleUpgrade: (req, socket, head, streamOpts) => stream.handleUpgrade(req, socket, head, streamOpts),
     async close() {
+      await stream.close();
       await Promise.allSettled([pool.close(), intake.close(), store.close()]);
     },
   };
 }
 
-/** A standalone app: security headers, the verifier, JSON 404 for everything else. */
+/**
+ * A standalone app: security headers, the verifier, JSON 404 for everything
+ * else. Its `listen()` also serves the browser stream; with
+ * `http.createServer(app)` call `verifier.attachStream(server)` yourself.
+ */
 export function createApp(verifier: Verifier): express.Express {
   const app = express();
+  const listen = app.listen.bind(app);
+  let selfUrl = '';
+  app.listen = ((...args: Parameters<typeof listen>) => {
+    const server = listen(...args);
+    verifier.attachStream(server);
+    server.once('listening', () => {
+      const { address, port } = server.address() as AddressInfo;
+      const host = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
+      selfUrl = `http://${host}:${port}`;
+    });
+    return server;
+  }) as typeof app.listen;
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(helmet());
   app.use(verifier.router);
+  const { demo, apiKeys, image } = verifier.config;
+  const demoKey = apiKeys.find((k) => k.id === demo.apiKeyId);
+  if (demo.enabled && demoKey) {
+    app.use(
+      demoRoutes({
+        pageDir: path.resolve(demo.pageDir),
+        ...(demo.samplesDir ? { samplesDir: path.resolve(demo.samplesDir) } : {}),
+        apiKey: demoKey.key,
+        selfUrl: () => selfUrl,
+        maxImageBytes: image.maxBytes,
+      }),
+    );
+  }
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import {
   CreateSessionRequestSchema,
@@ -12,10 +12,8 @@ import type { Config } from '../config.js';
 import type { FaceService } from '../face-service.js';
 import { ApiError } from '../http/api-error.js';
 import { jsonBodyLimit, parseBody } from '../http/validate.js';
-import type { Session } from '../sessions/session.js';
+import { hashToken, type Session } from '../sessions/session.js';
 import type { SessionStore } from '../sessions/store.js';
-
-export const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
 export interface SessionRouteDeps {
   config: Config;
@@ -102,15 +100,21 @@ export function sessionRoutes({ config, store, faces, now = Date.now }: SessionR
         return;
       }
       const quality = face.quality;
-      const updated = await store.update(req.params.id, (s) => ({
-        ...s,
-        trusted: {
-          embedding: Array.from(face.embedding),
-          quality,
-          ...(config.storeTrustedImage ? { image: bytes.toString('base64') } : {}),
-        },
-      }));
+      // Only while no stream has claimed the session: a scan decides against the trusted face it started with.
+      const updated = await store.update(req.params.id, (s) =>
+        s.state !== 'created'
+          ? s
+          : {
+              ...s,
+              trusted: {
+                embedding: Array.from(face.embedding),
+                quality,
+                ...(config.storeTrustedImage ? { image: bytes.toString('base64') } : {}),
+              },
+            },
+      );
       if (!updated) throw new ApiError(404, 'SESSION_NOT_FOUND', 'the session expired during the upload');
+      if (updated.state !== 'created') throw new ApiError(409, 'SESSION_NOT_OPEN', 'the session was scanned during the upload');
       const accepted: TrustedImageResponse = { accepted: true, quality: roundQuality(quality) };
       res.json(accepted);
     },

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FaceQuality, Mode, SessionResult } from '@facelight/protocol';
 
 /** What the verifier keeps about the trusted image: never the pixels unless configured. */
@@ -8,6 +9,11 @@ export interface TrustedFace {
   image?: string;
 }
 
+/**
+ * created → streaming (a browser presented the token: it is now spent) →
+ * completed (the decision ran) or failed (the stream broke off first). Both
+ * end states hold the result.
+ */
 export type SessionState = 'created' | 'streaming' | 'completed' | 'failed';
 
 export interface Session {
@@ -22,5 +28,16 @@ export interface Session {
   clientTokenHash: string;
   state: SessionState;
   trusted?: TrustedFace;
+  /** Set when the stream claims the session; the nonce also marks which connection owns it. */
+  stream?: { nonce: string; startedAt: number };
   result?: SessionResult;
+}
+
+export const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** Compares hashes, in constant time, so neither the token nor its hash leaks through timing. */
+export function tokenMatches(token: string, expectedHash: string): boolean {
+  const actual = Buffer.from(hashToken(token), 'hex');
+  const expected = Buffer.from(expectedHash, 'hex');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

@@ -16,6 +16,8 @@ export interface WorkerPoolOptions {
   workerData?: unknown;
   /** Tasks waiting beyond this are refused at once instead of queueing without bound. */
   maxQueue?: number;
+  /** On close, how long running tasks may take to finish before their workers are killed (default 2000 ms). */
+  drainMs?: number;
 }
 
 export interface WorkerPool<Req, Res> {
@@ -23,7 +25,11 @@ export interface WorkerPool<Req, Res> {
   /** With `eager`: resolves once every worker has started, rejects with the first start-up failure. */
   readonly ready: Promise<void>;
   readonly size: number;
-  /** Fails queued and running tasks and stops every worker. */
+  /**
+   * Fails queued tasks, lets running ones finish within `drainMs`, then stops
+   * every worker. Killing a thread in the middle of a native call (onnxruntime)
+   * can abort the whole process, hence the drain.
+   */
   close(): Promise<void>;
 }
 
@@ -67,7 +73,7 @@ interface Job<Req, Res> {
 interface Slot<Req, Res> {
   worker: Worker;
   ready: boolean;
-  running?: { job: Job<Req, Res>; timer?: NodeJS.Timeout };
+  running?: { job: Job<Req, Res>; timer?: NodeJS.Timeout; settled: () => void; done: Promise<void> };
 }
 
 /**
@@ -109,9 +115,10 @@ export function createWorkerPool<Req, Res>(opts: WorkerPoolOptions): WorkerPool<
       slot.ready = true;
       if ([...slots].every((s) => s.ready) && slots.size === size) settleReady?.resolve();
     } else if (slot.running) {
-      const { job, timer } = slot.running;
+      const { job, timer, settled } = slot.running;
       clearTimeout(timer);
       slot.running = undefined;
+      settled();
       if (message.type === 'done') job.resolve(message.result);
       else job.reject(new WorkerTaskError(message.message));
     }
@@ -123,6 +130,7 @@ export function createWorkerPool<Req, Res>(opts: WorkerPoolOptions): WorkerPool<
     slots.delete(slot);
     if (slot.running) {
       clearTimeout(slot.running.timer);
+      slot.running.settled();
       // Most likely the input exhausted the thread (e.g. out of memory).
       slot.running.job.reject(new WorkerTaskError(`the ${name} crashed (${reason})`));
       spawn();
@@ -148,7 +156,9 @@ export function createWorkerPool<Req, Res>(opts: WorkerPoolOptions): WorkerPool<
     for (const slot of slots) {
       const job = slot.ready && !slot.running ? queue.shift() : undefined;
       if (!job) continue;
-      slot.running = { job, ...(timeoutMs === undefined ? {} : { timer: setTimeout(() => onTimeout(slot, job), timeoutMs) }) };
+      let settled = () => {};
+      const done = new Promise<void>((resolve) => (settled = resolve));
+      slot.running = { job, settled, done, ...(timeoutMs === undefined ? {} : { timer: setTimeout(() => onTimeout(slot, job), timeoutMs) }) };
       slot.worker.postMessage(job.task, [...job.transfer]);
     }
     const starting = [...slots].filter((slot) => !slot.ready).length;
@@ -185,6 +195,10 @@ export function createWorkerPool<Req, Res>(opts: WorkerPoolOptions): WorkerPool<
       settleReady?.reject(error);
       for (const job of queue.splice(0)) job.reject(error);
       const all = [...slots];
+      const running = all.flatMap((slot) => (slot.running ? [slot.running.done] : []));
+      let drainTimer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(running), new Promise((resolve) => (drainTimer = setTimeout(resolve, opts.drainMs ?? 2000)))]);
+      clearTimeout(drainTimer);
       slots.clear();
       for (const slot of all) {
         if (slot.running) {

@@ -1,0 +1,106 @@
+/**
+ * npm run bench:web — the browser side, measured in Debian's Chromium with the
+ * fake camera against the real verifier: SDK size, time from start() to the
+ * first feedback (cold and warm asset cache), per-frame alignment cost and its
+ * share of main-thread time, and Express capture-to-result latency.
+ * The SDK marks these moments with the User Timing API (facelight:*).
+ */
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { machine, percentile, writeSection } from '../../packages/server/bench/report.js';
+import { launchChromium } from '../support/browser.js';
+import { makeFakeCamera } from '../support/fake-camera.js';
+import { photo, startVerifier } from '../support/verifier.js';
+
+const RUNS = 10;
+const fmt = (v: number, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
+const dist = (name: string) => fileURLToPath(new URL(`../../packages/web/dist/${name}`, import.meta.url));
+
+interface Timings {
+  start: number;
+  firstFeedback: number;
+  captureStart: number;
+  doneSent: number;
+  result: number;
+  align: number[];
+  alignSpan: number;
+}
+
+async function scanOnce(page: Page): Promise<Timings> {
+  await page.locator('input[name=sample][value="obama2.jpg"]').check({ force: true });
+  await page.evaluate(() => performance.clearMarks());
+  await page.evaluate(() => performance.clearMeasures());
+  await page.click('#start');
+  await page.waitForFunction(() => document.body.dataset.outcome, undefined, { timeout: 60_000 });
+  const outcome = await page.evaluate(() => document.body.dataset.outcome);
+  if (outcome !== 'SUCCESS') throw new Error(`scan ended ${outcome}`);
+  return page.evaluate(() => {
+    const mark = (n: string) => performance.getEntriesByName(`facelight:${n}`, 'mark')[0]?.startTime ?? Number.NaN;
+    const align = performance.getEntriesByName('facelight:align', 'measure');
+    return {
+      start: mark('start'),
+      firstFeedback: mark('first-feedback'),
+      captureStart: mark('capture-start'),
+      doneSent: mark('done-sent'),
+      result: mark('result'),
+      align: align.map((m) => m.duration),
+      alignSpan: align.length > 1 ? align.at(-1)!.startTime + align.at(-1)!.duration - align[0]!.startTime : Number.NaN,
+    };
+  });
+}
+
+async function again(page: Page) {
+  await page.click('#again');
+}
+
+const verifier = await startVerifier();
+const camera = makeFakeCamera(photo('face_recognition', 'obama.jpg'), { x: 382, y: 86, w: 222, h: 321 }, 'obama');
+const b = await launchChromium({ cameraFile: camera });
+const runs: Timings[] = [];
+try {
+  const page = await b.context.newPage();
+  await page.goto(verifier.url);
+  for (let i = 0; i < RUNS + 1; i++) {
+    runs.push(await scanOnce(page));
+    await again(page);
+  }
+} finally {
+  await b.close();
+  await verifier.stop();
+}
+
+const [cold, ...warm] = runs;
+const sizes = ['facelight.js', 'facelight.esm.js'].map((f) => {
+  const bytes = readFileSync(dist(f));
+  return `| ${f} | ${fmt(bytes.length / 1024, 1)} KB | ${fmt(gzipSync(bytes, { level: 9 }).length / 1024, 1)} KB |`;
+});
+const align = warm.flatMap((r) => r.align);
+const share = warm.map((r) => r.align.reduce((s, d) => s + d, 0) / r.alignSpan).filter(Number.isFinite);
+const captureToResult = warm.map((r) => r.result - r.captureStart);
+const doneToResult = warm.map((r) => r.result - r.doneSent);
+const warmFirst = warm.map((r) => r.firstFeedback - r.start);
+
+writeSection(
+  'bench:web',
+  `## Browser SDK (\`npm run bench:web\`)
+
+${new Date().toISOString().slice(0, 10)} on ${machine()}; Chromium (headless, software rendering) with a fake camera from a 640x480 MJPEG of obama.jpg, against the verifier CLI on loopback. ${RUNS} warm runs after one cold run.
+
+| SDK build | raw | gzip |
+|---|---|---|
+${sizes.join('\n')}
+
+MediaPipe's bundle, wasm and model are not part of the SDK: they load from \`assetsBaseUrl\` when a scan starts.
+
+| measure | value |
+|---|---|
+| start() to first feedback, cold asset cache | ${fmt(cold!.firstFeedback - cold!.start)} ms |
+| start() to first feedback, warm cache (median) | ${fmt(percentile(warmFirst, 0.5))} ms |
+| alignment per analysed frame (FaceLandmarker + feedback), median / p95 | ${fmt(percentile(align, 0.5), 1)} / ${fmt(percentile(align, 0.95), 1)} ms over ${align.length} frames |
+| share of main-thread time spent on alignment while aligning (median) | ${fmt(percentile(share, 0.5) * 100)} % |
+| Express capture start to result (median of ${warm.length}) | ${fmt(percentile(captureToResult, 0.5))} ms (p95 ${fmt(percentile(captureToResult, 0.95))}) |
+| \`done\` sent to result (median) | ${fmt(percentile(doneToResult, 0.5))} ms |
+`,
+);

@@ -1,0 +1,33 @@
+// A bundled app uses the npm package: the custom element, typed options and
+// events. Session creation stays in your backend (see ../../backend/server.mjs),
+// which Vite proxies in development (vite.config.ts).
+import '@facelight/web';
+import type { FacelightCaptureElement, ScanOutcome } from '@facelight/web';
+
+interface LivenessSession {
+  verifierUrl: string;
+  sessionId: string;
+  clientToken: string;
+}
+
+const scan = document.getElementById('scan') as FacelightCaptureElement;
+const outcome = document.getElementById('outcome')!;
+
+scan.addEventListener('feedback', (e) => {
+  outcome.textContent = `(${(e as CustomEvent<{ code: string }>).detail.code})`;
+});
+scan.addEventListener('complete', async (e) => {
+  const { status } = (e as CustomEvent<ScanOutcome>).detail;
+  outcome.textContent = status === 'SUCCESS' ? 'Checking with the server…' : 'Not verified.';
+});
+scan.addEventListener('error', (e) => {
+  outcome.textContent = `Could not scan: ${(e as CustomEvent<{ code: string }>).detail.code}`;
+});
+
+document.getElementById('go')!.addEventListener('click', async () => {
+  const session = (await (await fetch('/api/liveness', { method: 'POST' })).json()) as LivenessSession;
+  scan.serverUrl = session.verifierUrl;
+  scan.sessionId = session.sessionId;
+  scan.clientToken = session.clientToken;
+  await scan.start();
+});

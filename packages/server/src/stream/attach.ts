@@ -1,0 +1,93 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
+import { FRAME_LIMITS } from '@facelight/protocol';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { StreamConnection, type StreamDeps } from './connection.js';
+
+export interface StreamAttachOptions {
+  /** Where the verifier's router is mounted, e.g. "/facelight"; the stream is then at /facelight/v1/sessions/{id}/stream. */
+  basePath?: string;
+}
+
+export interface StreamEndpoint {
+  /**
+   * Serves an upgrade request whose path is a session stream and returns true;
+   * returns false, leaving the socket untouched, for any other path.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, opts?: StreamAttachOptions): boolean;
+  /** Serves the stream on every upgrade request of `server`; other upgrade paths get a 404. */
+  attach(server: Server, opts?: StreamAttachOptions): void;
+  /** Ends every live stream (their sessions fail as retryable) and refuses new ones. */
+  close(): Promise<void>;
+}
+
+const SESSION_ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** On close, how long clients get to answer the close handshake before their sockets are cut. */
+const CLOSE_GRACE_MS = 1000;
+
+export function createStreamEndpoint(deps: StreamDeps, isReady: () => boolean): StreamEndpoint {
+  const wss = new WebSocketServer({
+    noServer: true,
+    // Up to twice the frame limit the client gets a coded FRAME_TOO_LARGE; beyond that ws
+    // cuts the connection (1009) before buffering the message whole.
+    maxPayload: 2 * (deps.config.stream.maxFrameBytes + FRAME_LIMITS.maxHeaderBytes),
+    // JPEG does not compress, and inflating is a memory risk.
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+  const connections = new Map<WebSocket, StreamConnection>();
+  const attached = new WeakSet<Server>();
+  let closed = false;
+
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, opts: StreamAttachOptions = {}): boolean {
+    const sessionId = streamSessionId(req.url, opts.basePath);
+    if (sessionId === undefined) return false;
+    if (closed || !isReady()) {
+      refuse(socket, 503, 'Service Unavailable');
+      return true;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      connections.set(ws, new StreamConnection(ws, sessionId, deps));
+      ws.once('close', () => connections.delete(ws));
+    });
+    return true;
+  }
+
+  return {
+    handleUpgrade,
+    attach(server, opts) {
+      if (attached.has(server)) return;
+      attached.add(server);
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (!handleUpgrade(req, socket, head, opts)) refuse(socket, 404, 'Not Found');
+      });
+    },
+    async close() {
+      closed = true;
+      const live = [...connections];
+      await Promise.all(live.map(([, connection]) => connection.shutdown()));
+      // A client that never answers the close would otherwise hold its socket, and so
+      // http's server.close(), for ws's 30-s close timeout.
+      await Promise.race([Promise.all(live.map(([ws]) => new Promise((closed) => ws.once('close', closed)))), delay(CLOSE_GRACE_MS, undefined, { ref: false })]);
+      for (const [ws] of live) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+/** The session id when `url` is `{basePath}/v1/sessions/{id}/stream` (any query ignored). */
+export function streamSessionId(url: string | undefined, basePath = ''): string | undefined {
+  const path = (url ?? '').split('?', 1)[0]!;
+  const base = basePath.replace(/\/+$/, '');
+  const prefix = `${base && !base.startsWith('/') ? '/' : ''}${base}/v1/sessions/`;
+  if (!path.startsWith(prefix) || !path.endsWith('/stream')) return undefined;
+  const id = path.slice(prefix.length, -'/stream'.length);
+  return SESSION_ID.test(id) ? id : undefined;
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.on('error', () => socket.destroy());
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

@@ -1,0 +1,279 @@
+import { randomBytes } from 'node:crypto';
+import {
+  ClientMessageSchema,
+  type ClientMessage,
+  type HelloMessage,
+  type ResultReasonCode,
+  type ServerMessage,
+  type SessionResult,
+  type StreamErrorCode,
+} from '@facelight/protocol';
+import type { Logger } from 'pino';
+import type { RawData, WebSocket } from 'ws';
+import type { AnalysisPool } from '../analysis/pool.js';
+import { expressSettings, type Config } from '../config.js';
+import { decideExpress, type ExpressDecision } from '../decision/express.js';
+import { tokenMatches } from '../sessions/session.js';
+import type { SessionStore } from '../sessions/store.js';
+import { abortReason, closeCodeFor, StreamError } from './errors.js';
+import { FrameIntake } from './frame-intake.js';
+
+export interface StreamDeps {
+  config: Config;
+  store: SessionStore;
+  pool: Pick<AnalysisPool, 'analyze'>;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** A hello with its device signals is about 1 KB; no text message needs more than this. */
+const MAX_TEXT_BYTES = 64 * 1024;
+
+type State = 'hello' | 'authenticating' | 'capturing' | 'deciding' | 'ended';
+
+/** What the connection holds once its hello has claimed the session (the token is then spent). */
+interface Claim {
+  nonce: string;
+  trusted?: Float32Array;
+  decision: Parameters<typeof decideExpress>[2];
+  intake: FrameIntake;
+}
+
+/**
+ * One browser stream: hello → challenge → frames → done → result. Any other
+ * path ends with `{ type: "error" }` and a close; once the session is claimed
+ * it also stores a FAILURE result, so the integrator never waits on a session
+ * that nobody will finish.
+ */
+export class StreamConnection {
+  private state: State = 'hello';
+  private timer: NodeJS.Timeout | undefined;
+  private claim: Claim | undefined;
+  private readonly log: Logger;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly sessionId: string,
+    private readonly deps: StreamDeps,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.log = deps.logger.child({ sessionId });
+    this.arm(deps.config.stream.helloTimeoutMs, 'HELLO_TIMEOUT', 'no hello arrived in time');
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    // ws has already closed the socket with its own code (1009 payload too large, 1002/1007 malformed).
+    ws.on('error', (err) => {
+      this.log.info({ err: err.message }, 'stream broke the WebSocket protocol');
+      void this.endClaim('PROTOCOL_VIOLATION');
+    });
+    ws.on('close', () => {
+      // After `done` the decision still runs and is stored; the client just will not hear it.
+      if (this.state !== 'deciding') void this.endClaim('CLIENT_DISCONNECTED');
+    });
+  }
+
+  /**
+   * The verifier is stopping: the client is told and the session fails as
+   * retryable. Resolves once no frame of this stream is in an analysis worker:
+   * terminating a worker in the middle of an onnxruntime run can abort the process.
+   */
+  async shutdown(): Promise<void> {
+    await this.fail(new StreamError('INTERNAL_ERROR', 'the verifier is shutting down; create a new session to retry'), 1001);
+    await this.claim?.intake.settled();
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.state === 'ended') return;
+    // Binary type 'nodebuffer' (the default) delivers every message as one Buffer.
+    const bytes = data as Buffer;
+    try {
+      if (this.state === 'capturing') this.arm(this.deps.config.stream.idleTimeoutMs, 'IDLE_TIMEOUT', 'the client went silent');
+      if (isBinary) return this.onFrame(bytes);
+      const message = parseClientMessage(bytes);
+      switch (message.type) {
+        case 'hello':
+          if (this.state !== 'hello') throw unexpected('hello', 'the stream has already started');
+          this.authenticate(message).catch((err: unknown) => this.fail(err));
+          return;
+        case 'done':
+          if (this.state !== 'capturing') throw unexpected('done', 'no capture is running');
+          this.decide().catch((err: unknown) => this.fail(err));
+          return;
+        case 'display':
+          throw unexpected('display', 'colours are only shown in Dynamic mode');
+        case 'error':
+          // The browser gave up (camera lost, user cancelled): a retryable end, not a violation.
+          this.log.info({ clientCode: message.code }, 'client ended the stream');
+          this.ws.close(1000);
+          void this.endClaim('CLIENT_DISCONNECTED');
+          return;
+      }
+    } catch (err) {
+      void this.fail(err);
+    }
+  }
+
+  private onFrame(bytes: Buffer): void {
+    if (this.state !== 'capturing' || !this.claim) {
+      throw unexpected('binary frame', 'frames are accepted only between the challenge and done');
+    }
+    this.claim.intake.accept(bytes, this.now());
+  }
+
+  private async authenticate(hello: HelloMessage): Promise<void> {
+    this.state = 'authenticating';
+    this.clearTimer();
+    const { store, config } = this.deps;
+    const session = await store.get(this.sessionId);
+    if (this.state !== 'authenticating') return;
+    // The token is checked first, so that only its holder learns anything about the session.
+    if (!session) throw new StreamError('SESSION_NOT_FOUND', 'no such session, or it has expired');
+    if (!tokenMatches(hello.token, session.clientTokenHash)) throw new StreamError('INVALID_TOKEN', 'the client token does not open this session');
+    if (session.state === 'streaming') throw new StreamError('TOKEN_REUSED', 'the client token was already used');
+    if (session.state !== 'created') throw new StreamError('SESSION_CLOSED', 'the session is already complete');
+    if (session.mode !== 'express') {
+      throw new StreamError('MODE_NOT_SUPPORTED', `${session.mode} sessions cannot be streamed yet; create an express session`);
+    }
+
+    const nonce = randomBytes(16).toString('base64url');
+    // The one atomic step: of two connections with the same token, only one moves the session out of 'created'.
+    const claimed = await store.update(this.sessionId, (s) =>
+      s.state === 'created' ? { ...s, state: 'streaming', stream: { nonce, startedAt: this.now() } } : s,
+    );
+    if (!claimed) throw new StreamError('SESSION_NOT_FOUND', 'the session expired');
+    if (claimed.stream?.nonce !== nonce) throw new StreamError('TOKEN_REUSED', 'the client token was already used');
+
+    const settings = expressSettings(config, claimed.useCase);
+    const { maxWidth, maxFrames, fps } = settings.capture;
+    this.claim = {
+      nonce,
+      ...(claimed.trusted ? { trusted: Float32Array.from(claimed.trusted.embedding) } : {}),
+      decision: { ...settings.decision, faceMatchThreshold: config.faceMatchThreshold },
+      intake: new FrameIntake(
+        { maxFrameBytes: config.stream.maxFrameBytes, maxWidth, maxFrames, fps },
+        this.deps.pool,
+        (err) => void this.fail(err),
+        this.now(),
+      ),
+    };
+    // The client left while the session was being claimed.
+    if (this.state !== 'authenticating') return this.storeFailure('CLIENT_DISCONNECTED');
+    this.state = 'capturing';
+    this.send({ type: 'challenge', mode: 'express', nonce, oval: settings.oval, capture: settings.capture });
+    this.arm(config.stream.alignTimeoutMs, 'IDLE_TIMEOUT', 'no frame arrived after the challenge');
+    this.log.info({ useCase: claimed.useCase }, 'stream started');
+  }
+
+  private async decide(): Promise<void> {
+    const claim = this.claim!;
+    this.state = 'deciding';
+    this.clearTimer();
+    await claim.intake.settled();
+    if (this.state !== 'deciding') return; // a frame failed meanwhile
+    const decision = decideExpress(claim.intake.observations, claim.trusted, claim.decision);
+    const stored = await this.store(this.result(decision), 'completed');
+    if (this.state !== 'deciding') return;
+    if (!stored) throw new StreamError('SESSION_NOT_FOUND', 'the session expired or was deleted before its result was stored');
+    this.end();
+    this.log.info({ status: decision.status, reasons: decision.reasons, frames: claim.intake.count }, 'session decided');
+    // Status and a retry hint only: scores and reasons are for the integrator's backend.
+    this.send({ type: 'result', status: decision.status, ...(decision.retry ? { retry: { code: decision.retry } } : {}) });
+    this.ws.close(1000);
+  }
+
+  private async fail(err: unknown, closeCode?: number): Promise<void> {
+    if (this.state === 'ended') return;
+    const error = err instanceof StreamError ? err : new StreamError('INTERNAL_ERROR', 'the verifier failed; create a new session to retry');
+    if (error === err) this.log.info({ code: error.code }, 'stream refused');
+    else this.log.error({ err }, 'stream failed');
+    this.send({ type: 'error', code: error.code, message: error.message });
+    this.ws.close(closeCode ?? closeCodeFor(error.code));
+    await this.endClaim(abortReason(error.code));
+  }
+
+  /** Ends the connection; a claimed session fails with `reason`. */
+  private async endClaim(reason: ResultReasonCode): Promise<void> {
+    if (this.state === 'ended') return;
+    // A close during authentication is settled by authenticate() itself once its claim resolves.
+    this.end();
+    if (this.claim) await this.storeFailure(reason);
+  }
+
+  private end(): void {
+    this.state = 'ended';
+    this.clearTimer();
+    this.claim?.intake.close();
+  }
+
+  private async storeFailure(reason: ResultReasonCode): Promise<void> {
+    try {
+      await this.store(this.result({ status: 'FAILURE', reasons: [reason], scores: { liveness: 0 } }), 'failed');
+      this.log.info({ reason }, 'session failed');
+    } catch (err) {
+      this.log.error({ err }, 'cannot store the failed session');
+    }
+  }
+
+  /** Stores the result unless another outcome got there first; false when the session is gone. */
+  private async store(result: SessionResult, state: 'completed' | 'failed'): Promise<boolean> {
+    const nonce = this.claim!.nonce;
+    const stored = await this.deps.store.update(this.sessionId, (s) =>
+      s.state === 'streaming' && s.stream?.nonce === nonce ? { ...s, state, result } : s,
+    );
+    return stored !== undefined;
+  }
+
+  private result({ status, reasons, scores }: Omit<ExpressDecision, 'retry'>): SessionResult {
+    const evidence = this.claim?.intake.evidence;
+    return {
+      sessionId: this.sessionId,
+      status,
+      mode: 'express',
+      reasons,
+      scores: {
+        liveness: round(scores.liveness),
+        ...(scores.faceMatch === undefined ? {} : { faceMatch: round(scores.faceMatch) }),
+      },
+      // Empty only when the stream ended before any frame was analysed.
+      evidence: evidence
+        ? { frame: evidence.jpeg.toString('base64'), seq: evidence.seq, width: evidence.width, height: evidence.height }
+        : { frame: '' },
+      completedAt: new Date(this.now()).toISOString(),
+    };
+  }
+
+  private send(message: ServerMessage): void {
+    this.ws.send(JSON.stringify(message));
+  }
+
+  private arm(ms: number, code: StreamErrorCode, message: string): void {
+    this.clearTimer();
+    this.timer = setTimeout(() => void this.fail(new StreamError(code, message)), ms);
+  }
+
+  private clearTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** Text messages are validated here, once; everything past this point trusts their shape. */
+function parseClientMessage(bytes: Buffer): ClientMessage {
+  if (bytes.length > MAX_TEXT_BYTES) throw new StreamError('BAD_MESSAGE', `text messages are limited to ${MAX_TEXT_BYTES} bytes`);
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new StreamError('BAD_MESSAGE', 'the message is not JSON');
+  }
+  const parsed = ClientMessageSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new StreamError('BAD_MESSAGE', `invalid message${issue ? ` at ${issue.path.join('.') || '(root)'}: ${issue.message}` : ''}`);
+  }
+  return parsed.data;
+}
+
+const unexpected = (what: string, why: string) => new StreamError('UNEXPECTED_MESSAGE', `unexpected ${what}: ${why}`);
+
+const round = (v: number) => Number(v.toFixed(4));

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { encodeFrame } from '@facelight/protocol';
+import sharp from 'sharp';
+import type { ImageAnalysis } from '../analysis/analyze-face.js';
+import type { RgbImage } from '../analysis/raster.js';
+import { StreamError } from './errors.js';
+import { FrameIntake, type FrameLimits } from './frame-intake.js';
+
+const LIMITS: FrameLimits = { maxFrameBytes: 300 * 1024, maxWidth: 640, maxFrames: 30, fps: 15 };
+
+/** The analysis pool is this unit's collaborator: it reports one face per frame and records what it saw. */
+function fakePool() {
+  const seen: RgbImage[] = [];
+  return {
+    seen,
+    analyze: async (img: RgbImage): Promise<ImageAnalysis> => {
+      seen.push(img);
+      return { width: img.width, height: img.height, faceCount: 0, face: null };
+    },
+  };
+}
+
+let jpeg: Buffer;
+before(async () => {
+  jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#8a6' } }).jpeg().toBuffer();
+});
+
+const frame = (seq: number, t = seq * 66, body = jpeg, w = 640, h = 480) => encodeFrame({ type: 'frame', seq, t, w, h }, body);
+
+function refusal(fn: () => void): string {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof StreamError, String(err));
+    return err.code;
+  }
+  assert.fail('the frame was accepted');
+}
+
+describe('frame intake', () => {
+  test('accepted frames are decoded and analysed in the background', async () => {
+    const pool = fakePool();
+    const intake = new FrameIntake(LIMITS, pool, (err) => assert.fail(String(err)), 0);
+    for (let seq = 0; seq < 5; seq++) intake.accept(frame(seq * 2), seq * 66);
+    await intake.settled();
+    assert.equal(intake.count, 5);
+    assert.equal(pool.seen.length, 5);
+    assert.deepEqual([pool.seen[0]!.width, pool.seen[0]!.height], [640, 480]);
+    assert.deepEqual(intake.observations.map((o) => o.seq).sort((a, b) => a - b), [0, 2, 4, 6, 8]);
+    // No face anywhere: the first frame stands as evidence.
+    assert.equal(intake.evidence?.jpeg.equals(jpeg), true);
+  });
+
+  test('sequence numbers must increase and capture times must not go back', () => {
+    const intake = new FrameIntake(LIMITS, fakePool(), () => undefined, 0);
+    intake.accept(frame(3, 100), 0);
+    assert.equal(refusal(() => intake.accept(frame(3, 200), 70)), 'FRAME_OUT_OF_ORDER');
+    assert.equal(refusal(() => intake.accept(frame(2, 200), 70)), 'FRAME_OUT_OF_ORDER');
+    assert.equal(refusal(() => intake.accept(frame(4, 99), 70)), 'FRAME_OUT_OF_ORDER');
+    intake.accept(frame(4, 100), 70);
+  });
+
+  test('frames beyond the size limits are refused before decoding', async () => {
+    const intake = new FrameIntake({ ...LIMITS, maxFrameBytes: 2000 }, fakePool(), () => undefined, 0);
+    assert.equal(refusal(() => intake.accept(frame(0), 0)), 'FRAME_TOO_LARGE');
+    const wide = await sharp({ create: { width: 800, height: 480, channels: 3, background: '#000' } }).jpeg().toBuffer();
+    const tall = await sharp({ create: { width: 480, height: 1400, channels: 3, background: '#000' } }).jpeg().toBuffer();
+    const open = new FrameIntake(LIMITS, fakePool(), () => undefined, 0);
+    assert.equal(refusal(() => open.accept(frame(0, 0, wide, 800, 480), 0)), 'FRAME_TOO_LARGE');
+    assert.equal(refusal(() => open.accept(frame(0, 0, tall, 480, 1400), 0)), 'FRAME_TOO_LARGE');
+  });
+
+  test('a header that lies about the JPEG, or bytes that are not one, is a bad frame', () => {
+    const intake = new FrameIntake(LIMITS, fakePool(), () => undefined, 0);
+    assert.equal(refusal(() => intake.accept(frame(0, 0, jpeg, 320, 240), 0)), 'BAD_FRAME');
+    assert.equal(refusal(() => intake.accept(frame(0, 0, Buffer.from([0xff, 0xd8, 0xff, 0, 1, 2])), 0)), 'BAD_FRAME');
+    assert.equal(refusal(() => intake.accept(new Uint8Array([0, 0, 0, 200, 123]), 0)), 'BAD_FRAME');
+  });
+
+  test('a JPEG whose header is fine but whose data is not fails in the background', async () => {
+    const errors: unknown[] = [];
+    const intake = new FrameIntake(LIMITS, fakePool(), (err) => errors.push(err), 0);
+    intake.accept(frame(0, 0, jpeg.subarray(0, jpeg.length >> 1)), 0);
+    await intake.settled();
+    assert.equal(errors.length, 1);
+    assert.equal((errors[0] as StreamError).code, 'BAD_FRAME');
+  });
+
+  test('no more than the challenge allows', () => {
+    const intake = new FrameIntake({ ...LIMITS, maxFrames: 3 }, fakePool(), () => undefined, 0);
+    for (let seq = 0; seq < 3; seq++) intake.accept(frame(seq), seq * 1000);
+    assert.equal(refusal(() => intake.accept(frame(3), 3000)), 'TOO_MANY_FRAMES');
+  });
+
+  test('a one-second burst passes; a sustained rate above 3x the fps does not', () => {
+    const burst = new FrameIntake(LIMITS, fakePool(), () => undefined, 0);
+    for (let seq = 0; seq < 15; seq++) burst.accept(frame(seq), 0);
+    assert.equal(refusal(() => burst.accept(frame(15), 0)), 'RATE_LIMITED');
+
+    // 2.5x the fps, for as long as maxFrames allows: fine.
+    const brisk = new FrameIntake({ ...LIMITS, maxFrames: 300 }, fakePool(), () => undefined, 0);
+    for (let seq = 0; seq < 300; seq++) brisk.accept(frame(seq), (seq * 1000) / (2.5 * 15));
+    brisk.close();
+
+    // 4x the fps runs out after the burst allowance.
+    const flood = new FrameIntake({ ...LIMITS, maxFrames: 300 }, fakePool(), () => undefined, 0);
+    let refused = '';
+    for (let seq = 0; seq < 300 && !refused; seq++) {
+      try {
+        flood.accept(frame(seq), (seq * 1000) / (4 * 15));
+      } catch (err) {
+        refused = (err as StreamError).code;
+        assert.ok(seq > 15 && seq < 100, `refused at frame ${seq}`);
+      }
+    }
+    flood.close();
+    assert.equal(refused, 'RATE_LIMITED');
+  });
+});

@@ -1,0 +1,177 @@
+import { decodeFrame, FrameCodecError, type Frame } from '@facelight/protocol';
+import { ALL_NEEDS, type ImageAnalysis } from '../analysis/analyze-face.js';
+import type { AnalysisPool } from '../analysis/pool.js';
+import { frameQuality } from '../decision/evidence.js';
+import type { FrameObservation } from '../decision/express.js';
+import { readDimensions } from '../image/header.js';
+import { decodeEncoded } from '../image/normalise.js';
+import { StreamError } from './errors.js';
+
+export interface FrameLimits {
+  /** Bytes of one binary message, header included. */
+  maxFrameBytes: number;
+  /** From the challenge: frames wider than this are refused. */
+  maxWidth: number;
+  maxFrames: number;
+  /** The challenge's frame rate, which the rate limit is relative to. */
+  fps: number;
+}
+
+/** The best face frame so far, kept as sent: it becomes the session's evidence. */
+export interface EvidenceFrame {
+  jpeg: Buffer;
+  seq: number;
+  width: number;
+  height: number;
+  quality: number;
+}
+
+/**
+ * Frames analysed at once per connection: two keep up with 15 fps on the
+ * 2-core reference machine (~120 ms a frame), while one session can neither
+ * fill the shared pool's queue nor hold more than two decoded frames.
+ */
+const MAX_IN_FLIGHT = 2;
+/** Portrait frames (a phone held upright, 9:16) may be taller than maxWidth, up to this ratio. */
+const MAX_HEIGHT_RATIO = 2;
+/**
+ * Frames may arrive up to this many times faster than the challenge's fps,
+ * sustained; a burst of one second's frames is allowed on top (a network
+ * stall releases frames all at once).
+ */
+const RATE_FACTOR = 3;
+
+/**
+ * Checks each binary frame as it arrives (cheap header checks first, so a bad
+ * frame is refused at once) and analyses it in the background, so that most
+ * of the work is done by the time the client says `done`.
+ */
+export class FrameIntake {
+  /** In the order the analyses finished, which the decision does not depend on. */
+  readonly observations: FrameObservation[] = [];
+  evidence: EvidenceFrame | undefined;
+  private received = 0;
+  private lastSeq = -1;
+  private lastT = 0;
+  private tokens: number;
+  private refilledAt: number;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly work: Promise<void>[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly limits: FrameLimits,
+    private readonly pool: Pick<AnalysisPool, 'analyze'>,
+    /** A frame that failed after `accept` returned: undecodable (StreamError) or the analysis itself. */
+    private readonly onError: (err: unknown) => void,
+    now: number,
+  ) {
+    this.tokens = limits.fps;
+    this.refilledAt = now;
+  }
+
+  get count(): number {
+    return this.received;
+  }
+
+  /** Refuses a frame with a StreamError, or queues it for analysis. */
+  accept(bytes: Uint8Array, now: number): void {
+    const { maxFrameBytes, maxWidth, maxFrames, fps } = this.limits;
+    if (bytes.length > maxFrameBytes) {
+      throw new StreamError('FRAME_TOO_LARGE', `the frame is ${bytes.length} bytes; at most ${maxFrameBytes} are accepted`);
+    }
+    let frame: Frame;
+    try {
+      frame = decodeFrame(bytes, maxFrameBytes);
+    } catch (err) {
+      if (err instanceof FrameCodecError) throw new StreamError('BAD_FRAME', err.message);
+      throw err;
+    }
+    const { seq, t, w, h } = frame.header;
+    if (w > maxWidth || h > maxWidth * MAX_HEIGHT_RATIO) {
+      throw new StreamError('FRAME_TOO_LARGE', `frame ${seq} is ${w}x${h}; the challenge allows ${maxWidth} px wide and ${maxWidth * MAX_HEIGHT_RATIO} px high`);
+    }
+    let declared;
+    try {
+      declared = readDimensions(frame.jpeg, 'jpeg');
+    } catch {
+      throw new StreamError('BAD_FRAME', `frame ${seq} has no readable JPEG header`);
+    }
+    if (declared.width !== w || declared.height !== h) {
+      throw new StreamError('BAD_FRAME', `frame ${seq}: the header says ${w}x${h} but the JPEG is ${declared.width}x${declared.height}`);
+    }
+    if (this.received >= maxFrames) throw new StreamError('TOO_MANY_FRAMES', `the challenge allows at most ${maxFrames} frames`);
+    if (seq <= this.lastSeq) throw new StreamError('FRAME_OUT_OF_ORDER', `frame ${seq} follows frame ${this.lastSeq}`);
+    if (t < this.lastT) throw new StreamError('FRAME_OUT_OF_ORDER', `frame ${seq} was captured before the previous frame`);
+    this.tokens = Math.min(fps, this.tokens + ((now - this.refilledAt) * RATE_FACTOR * fps) / 1000);
+    this.refilledAt = now;
+    if (this.tokens < 1) throw new StreamError('RATE_LIMITED', `frames arrive faster than ${RATE_FACTOR * fps} per second`);
+    this.tokens -= 1;
+    this.received++;
+    this.lastSeq = seq;
+    this.lastT = t;
+    this.work.push(
+      this.inSlot(() => this.analyse(frame)).catch((err: unknown) => {
+        if (!this.closed) this.onError(err);
+      }),
+    );
+  }
+
+  /** Resolves once every accepted frame is analysed or has failed (failures go to onError). */
+  async settled(): Promise<void> {
+    await Promise.all(this.work);
+  }
+
+  /** Frames still queued are dropped and late failures are no longer reported. */
+  close(): void {
+    this.closed = true;
+  }
+
+  private async analyse({ header, jpeg }: Frame): Promise<void> {
+    if (this.closed) return;
+    let image;
+    try {
+      image = await decodeEncoded(Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength), header.w * header.h);
+    } catch {
+      throw new StreamError('BAD_FRAME', `frame ${header.seq} is not a decodable JPEG`);
+    }
+    if (this.closed) return;
+    const observation = observe(header.seq, await this.pool.analyze(image, ALL_NEEDS));
+    if (this.closed) return;
+    this.observations.push(observation);
+    const quality = frameQuality(observation);
+    if (!this.evidence || quality > this.evidence.quality) {
+      // A copy, so the evidence does not pin the whole socket buffer it arrived in.
+      this.evidence = { jpeg: Buffer.from(jpeg), seq: header.seq, width: observation.width, height: observation.height, quality };
+    }
+  }
+
+  private async inSlot(task: () => Promise<void>): Promise<void> {
+    if (this.active < MAX_IN_FLIGHT) this.active++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      await task();
+    } finally {
+      // Hand the slot straight to the next frame so no newcomer can slip in between.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
+function observe(seq: number, analysis: ImageAnalysis): FrameObservation {
+  const { width, height, faceCount, face } = analysis;
+  if (!face) return { seq, width, height, faceCount };
+  const { quality, liveness } = face;
+  if (!quality || liveness === undefined) throw new Error('the frame analysis skipped the quality or liveness stage');
+  const { sharpness, yawDeg, pitchDeg, rollDeg } = quality;
+  return {
+    seq,
+    width,
+    height,
+    faceCount,
+    face: { embedding: face.embedding, liveness, detectionScore: face.detectionScore, sharpness, yawDeg, pitchDeg, rollDeg },
+  };
+}
