@@ -97,8 +97,8 @@ $('start').addEventListener('click', async () => {
       clientToken: session.clientToken,
       onFeedback: recordFeedback,
     });
-    document.body.dataset.outcome = outcome.status;
     await showResult(session.sessionId);
+    document.body.dataset.outcome = outcome.status;
   } catch (err) {
     if (err.errors) showErrors(err.errors);
     else showErrors([{ code: err.code ?? 'ERROR', message: err.message }]);

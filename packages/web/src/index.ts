@@ -1,7 +1,12 @@
-import { PROTOCOL_VERSION } from '@facelight/protocol';
+import { defineFacelightCapture } from './element.js';
 
-/** SDK version reported in the stream's hello. */
-export const SDK_VERSION = '0.1.0';
+export { start } from './start.js';
+export { FacelightCaptureElement, defineFacelightCapture } from './element.js';
+export { FacelightError } from './errors.js';
+export { SDK_VERSION } from './version.js';
+export { FEEDBACK_CODES, SDK_ERROR_CODES } from '@facelight/protocol';
+export type { FeedbackCode, SdkErrorCode, ResultReasonCode } from '@facelight/protocol';
+export type { ScanErrorDetail, ScanOptions, ScanResult, StartOptions } from './options.js';
 
-/** The wire contract version this SDK speaks. */
-export const SDK_PROTOCOL_VERSION = PROTOCOL_VERSION;
+// Usable as <facelight-capture> as soon as the SDK is loaded, by script tag or import.
+defineFacelightCapture();

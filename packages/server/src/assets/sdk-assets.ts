@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Response } from 'express';
@@ -44,9 +44,11 @@ export function sdkAssetRoutes(opts: SdkAssetsOptions): Router {
     });
   }
   const mp = mediapipeDir();
+  let bundle: string | undefined;
   router.get('/facelight/assets/vision_bundle.mjs', (_req, res) => {
+    bundle ??= withoutTelemetry(readFileSync(path.join(mp, 'vision_bundle.mjs'), 'utf8'));
     immutableForADay(res, 'vision_bundle.mjs');
-    res.sendFile(path.join(mp, 'vision_bundle.mjs'), { headers: { 'Content-Type': 'text/javascript; charset=utf-8' } });
+    res.type('text/javascript').send(bundle);
   });
   router.use('/facelight/assets/wasm', express.static(path.join(mp, 'wasm'), { index: false, fallthrough: true, setHeaders: immutableForADay }));
   router.get('/facelight/assets/face_landmarker.task', (_req, res) => {
@@ -54,4 +56,16 @@ export function sdkAssetRoutes(opts: SdkAssetsOptions): Router {
     res.sendFile(path.join(opts.modelDir, 'face_landmarker.task'), { headers: { 'Content-Type': 'application/octet-stream' } });
   });
   return router;
+}
+
+/** Where tasks-vision 1.1 posts usage statistics, with no option to turn it off. */
+export const MEDIAPIPE_TELEMETRY_URL = 'https://odml.pa.googleapis.com/v1/log';
+
+/**
+ * The user's browser must talk to nobody but the verifier: the telemetry
+ * endpoint becomes an empty data: URL, which the bundle "posts" to locally.
+ */
+export function withoutTelemetry(source: string): string {
+  if (!source.includes(MEDIAPIPE_TELEMETRY_URL)) throw new Error('MediaPipe bundle changed: review its telemetry before serving it');
+  return source.replaceAll(MEDIAPIPE_TELEMETRY_URL, 'data:,');
 }

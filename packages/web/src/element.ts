@@ -1,0 +1,139 @@
+import type { FeedbackCode } from '@facelight/protocol';
+import type { ScanErrorDetail, ScanOptions, ScanResult } from './options.js';
+import { cancelScan, runScan } from './start.js';
+
+export const ELEMENT_NAME = 'facelight-capture';
+
+// Importing the SDK where there is no DOM (server rendering) must not throw.
+const Base = (typeof HTMLElement === 'undefined' ? class {} : HTMLElement) as typeof HTMLElement;
+
+/**
+ * `<facelight-capture server-url=… session-id=… client-token=…>`: the same scan
+ * as `start()`, with DOM events `feedback`, `progress`, `complete` and `error`.
+ * The callbacks of ScanOptions work too, as properties.
+ */
+export class FacelightCaptureElement extends Base {
+  // `declare`: no class-field initialisers, which would wipe values a page set before the upgrade.
+  declare strings?: ScanOptions['strings'];
+  declare alignTimeoutMs?: number;
+  declare signal?: AbortSignal;
+  declare onFeedback?: ScanOptions['onFeedback'];
+  declare onProgress?: ScanOptions['onProgress'];
+  declare onError?: ScanOptions['onError'];
+
+  constructor() {
+    super();
+    // A property set before the element was defined hides the accessor below: move it onto the attribute.
+    for (const key of ['serverUrl', 'sessionId', 'clientToken', 'assetsBaseUrl', 'locale', 'deviceId'] as const) {
+      if (Object.prototype.hasOwnProperty.call(this, key)) {
+        const value = this[key];
+        Reflect.deleteProperty(this, key);
+        this[key] = value;
+      }
+    }
+  }
+
+  // String options mirror attributes, like the properties of built-in elements.
+  get serverUrl(): string | undefined {
+    return this.attribute('server-url');
+  }
+  set serverUrl(value: string | undefined) {
+    this.reflect('server-url', value);
+  }
+  get sessionId(): string | undefined {
+    return this.attribute('session-id');
+  }
+  set sessionId(value: string | undefined) {
+    this.reflect('session-id', value);
+  }
+  get clientToken(): string | undefined {
+    return this.attribute('client-token');
+  }
+  set clientToken(value: string | undefined) {
+    this.reflect('client-token', value);
+  }
+  get assetsBaseUrl(): string | undefined {
+    return this.attribute('assets-base-url');
+  }
+  set assetsBaseUrl(value: string | undefined) {
+    this.reflect('assets-base-url', value);
+  }
+  get locale(): string | undefined {
+    return this.attribute('locale');
+  }
+  set locale(value: string | undefined) {
+    this.reflect('locale', value);
+  }
+  get deviceId(): string | undefined {
+    return this.attribute('device-id');
+  }
+  set deviceId(value: string | undefined) {
+    this.reflect('device-id', value);
+  }
+
+  /** Starts a scan; also reported through the events, so the promise may be ignored. */
+  start(): Promise<ScanResult> {
+    const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+    const options: ScanOptions = {
+      serverUrl: this.serverUrl ?? '',
+      sessionId: this.sessionId ?? '',
+      clientToken: this.clientToken ?? '',
+      strings: this.strings,
+      alignTimeoutMs: this.alignTimeoutMs,
+      signal: this.signal,
+      onFeedback: (code: FeedbackCode) => {
+        this.onFeedback?.(code);
+        this.emit('feedback', { code });
+      },
+      onProgress: (fraction: number) => {
+        this.onProgress?.(fraction);
+        this.emit('progress', { fraction });
+      },
+      onError: (error: ScanErrorDetail) => {
+        this.onError?.(error);
+        this.emit('error', error);
+      },
+    };
+    for (const key of ['assetsBaseUrl', 'locale', 'deviceId'] as const) {
+      const value = this[key];
+      if (value) options[key] = value;
+    }
+    const scan = runScan(root, options);
+    scan.then((result) => this.emit('complete', result)).catch(() => undefined);
+    return scan;
+  }
+
+  cancel(): void {
+    if (this.shadowRoot) cancelScan(this.shadowRoot);
+  }
+
+  disconnectedCallback(): void {
+    // Removed from the page: nobody can see the scan any more, so the camera must go.
+    this.cancel();
+  }
+
+  private attribute(name: string): string | undefined {
+    return this.getAttribute(name) ?? undefined;
+  }
+
+  private reflect(name: string, value: string | undefined | null): void {
+    if (value === undefined || value === null) this.removeAttribute(name);
+    else this.setAttribute(name, value);
+  }
+
+  private emit(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
+
+export function defineFacelightCapture(): void {
+  if (typeof customElements !== 'undefined' && !customElements.get(ELEMENT_NAME)) {
+    customElements.define(ELEMENT_NAME, FacelightCaptureElement);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    [ELEMENT_NAME]: FacelightCaptureElement;
+  }
+}

@@ -1,0 +1,264 @@
+import type { HelloMessage } from '@facelight/protocol';
+import type { FaceLandmarker } from '@mediapipe/tasks-vision';
+import { alignByCountdown, alignWithLandmarker, type Alignment } from '../alignment/aligner.js';
+import { hasWebGL2, loadLandmarker } from '../alignment/landmarker.js';
+import { assertCameraAvailable, describeCamera, listCameras, openCamera, stopCamera } from '../camera/camera.js';
+import { isFrameRateTooLow, measureFrameRate } from '../camera/frame-rate.js';
+import { captureExpress, type Capture } from '../capture/express-capture.js';
+import { FacelightError, isFacelightError } from '../errors.js';
+import { DEFAULT_ALIGN_TIMEOUT_MS, defaultAssetsBaseUrl, type ScanOptions, type ScanResult } from '../options.js';
+import { StreamClient, streamUrl } from '../stream/stream-client.js';
+import type { ScanView } from '../ui/view.js';
+import { mark } from '../timing.js';
+import { SDK_VERSION } from '../version.js';
+import { transition, type ScanEvent, type ScanState } from './machine.js';
+
+/** States in which the camera may be (re)opened: before capture starts. */
+const CAMERA_STATES: ReadonlySet<ScanState> = new Set(['camera', 'loading', 'connecting', 'aligning']);
+
+/**
+ * Drives one scan through the state machine: each phase is awaited in turn,
+ * raced against an interruption (cancel, page hidden, a stream error), and
+ * every resource is released in one place whatever the ending.
+ */
+export class Scan {
+  private state: ScanState = 'idle';
+  private readonly interruption: Promise<never>;
+  private interrupt!: (error: FacelightError) => void;
+  private camera: MediaStream | undefined;
+  private opening: Promise<MediaStream> | undefined;
+  private client: StreamClient | undefined;
+  private landmarker: Promise<FaceLandmarker | undefined> | undefined;
+  private alignment: Alignment | undefined;
+  private capture: Capture | undefined;
+  private lastProgress = -1;
+  private feedbackShown = false;
+  private readonly cleanups: (() => void)[] = [];
+
+  constructor(
+    private readonly view: ScanView,
+    private readonly options: ScanOptions,
+  ) {
+    this.interruption = new Promise<never>((_, reject) => {
+      let interrupted = false;
+      this.interrupt = (error) => {
+        if (interrupted) return;
+        interrupted = true;
+        reject(error);
+      };
+    });
+    this.interruption.catch(() => undefined);
+  }
+
+  cancel(reason = 'The scan was cancelled.'): void {
+    this.interrupt(new FacelightError('CANCELLED', reason));
+  }
+
+  async run(): Promise<ScanResult> {
+    try {
+      mark('start');
+      this.go('START');
+      this.watchPage();
+      checkBrowser();
+      // Fetch the model while the user answers the camera prompt.
+      this.landmarker = hasWebGL2() ? loadLandmarker(this.assetsBaseUrl()).catch(() => undefined) : Promise.resolve(undefined);
+
+      await this.switchCamera(this.options.deviceId, false);
+      const video = this.view.video;
+      const fps = await this.guard(measureFrameRate(video));
+      if (isFrameRateTooLow(fps)) throw new FacelightError('LOW_FRAME_RATE', `The camera delivers ${fps.toFixed(1)} frames per second.`);
+      this.go('CAMERA_READY');
+      void this.offerCameras();
+
+      const landmarker = await this.guard(this.landmarker);
+      this.go('ALIGNER_READY');
+
+      this.client = new StreamClient(streamUrl(this.options.serverUrl, this.options.sessionId), this.hello(fps), {
+        onFailure: (error) => this.interrupt(error),
+      });
+      const challenge = await this.guard(this.client.challenge);
+      if (challenge.mode !== 'express') {
+        throw new FacelightError('VERIFIER_ERROR', `UNSUPPORTED_MODE: this SDK version captures express sessions only, not ${challenge.mode}`);
+      }
+      this.go('CHALLENGE_RECEIVED');
+      this.view.showOval(challenge.oval);
+
+      this.alignment = landmarker
+        ? alignWithLandmarker(landmarker, {
+            video,
+            oval: challenge.oval,
+            timeoutMs: this.options.alignTimeoutMs ?? DEFAULT_ALIGN_TIMEOUT_MS,
+            onFeedback: (code) => {
+              if (!this.feedbackShown) mark('first-feedback');
+              this.feedbackShown = true;
+              this.view.showFeedback(code);
+              this.options.onFeedback?.(code);
+            },
+          })
+        : alignByCountdown((seconds) => this.view.showCountdown(seconds));
+      const outcome = await this.guard(this.alignment.outcome);
+
+      if (outcome === 'ALIGNED') {
+        this.go('ALIGNED');
+        this.view.hideCameras();
+        const client = this.client;
+        mark('capture-start');
+        this.capture = captureExpress(
+          video,
+          challenge.capture,
+          (frame) => client.sendFrame(frame.header, frame.jpeg),
+          (fraction) => this.progress(fraction),
+        );
+        await this.guard(this.capture.finished);
+        this.progress(1);
+      }
+      this.client.sendDone();
+      mark('done-sent');
+      this.go(outcome === 'ALIGNED' ? 'CAPTURE_SENT' : 'ALIGN_TIMEOUT');
+      this.releaseCamera();
+
+      const result = await this.guard(this.client.result);
+      mark('result');
+      this.go('RESULT_RECEIVED');
+      this.view.showResult(result.status, result.retry?.code);
+      return result.retry ? { status: result.status, retry: { code: result.retry.code } } : { status: result.status };
+    } catch (err) {
+      const error = asFacelightError(err);
+      this.state = transition(this.state, error.code === 'CANCELLED' ? 'CANCEL' : 'FAIL') ?? this.state;
+      this.view.showState(this.state);
+      this.view.showError(error.code);
+      this.options.onError?.({ code: error.code, message: error.message });
+      throw error;
+    } finally {
+      this.release();
+    }
+  }
+
+  private go(event: ScanEvent): void {
+    const next = transition(this.state, event);
+    if (!next) throw new Error(`Facelight: ${event} is not allowed in state ${this.state}`);
+    this.state = next;
+    this.view.showState(next);
+  }
+
+  private guard<T>(work: Promise<T>): Promise<T> {
+    return Promise.race([work, this.interruption]);
+  }
+
+  private async switchCamera(deviceId: string | undefined, mustUseDevice: boolean): Promise<void> {
+    const opening = (this.opening = openCamera(deviceId, mustUseDevice));
+    const stream = await this.guard(opening);
+    if (!CAMERA_STATES.has(this.state)) {
+      // The scan moved on (capture started, or it ended) while the camera was opening.
+      stopCamera(stream);
+      return;
+    }
+    stopCamera(this.camera);
+    this.camera = stream;
+    for (const track of stream.getVideoTracks()) {
+      track.addEventListener('ended', () => {
+        if (this.camera === stream) this.interrupt(new FacelightError('NO_CAMERA', 'The camera was disconnected.'));
+      });
+    }
+    await this.guard(this.view.attachStream(stream));
+  }
+
+  /** The picker appears once permission gives the cameras their labels; it is gone once capture starts. */
+  private async offerCameras(): Promise<void> {
+    const cameras = await listCameras();
+    if (!this.camera) return;
+    this.view.showCameras(
+      cameras.map((c) => ({ deviceId: c.deviceId, label: c.label })),
+      describeCamera(this.camera).deviceId,
+      (deviceId) => {
+        if (CAMERA_STATES.has(this.state)) this.switchCamera(deviceId, true).catch((err) => this.interrupt(asFacelightError(err)));
+      },
+    );
+  }
+
+  private hello(measuredFps: number): HelloMessage {
+    const info = describeCamera(this.camera!);
+    const video = this.view.video;
+    return {
+      type: 'hello',
+      token: this.options.clientToken,
+      sdk: { version: SDK_VERSION },
+      camera: {
+        label: info.label.slice(0, 256),
+        width: video.videoWidth || info.width,
+        height: video.videoHeight || info.height,
+        frameRate: Math.round((info.frameRate ?? measuredFps) * 100) / 100,
+      },
+      display: {
+        width: Math.max(1, Math.round(screen.width)),
+        height: Math.max(1, Math.round(screen.height)),
+        pixelRatio: Math.min(16, devicePixelRatio || 1),
+      },
+      signals: {},
+    };
+  }
+
+  private progress(fraction: number): void {
+    if (fraction === this.lastProgress) return;
+    this.lastProgress = fraction;
+    this.view.showProgress(fraction);
+    this.options.onProgress?.(fraction);
+  }
+
+  private assetsBaseUrl(): string {
+    return this.options.assetsBaseUrl ?? defaultAssetsBaseUrl(this.options.serverUrl);
+  }
+
+  /** A hidden page cannot be scanning its user: stop the camera and end the scan. */
+  private watchPage(): void {
+    const onHidden = () => {
+      if (document.visibilityState === 'hidden') this.cancel('The page was hidden during the scan.');
+    };
+    const onPageHide = () => this.cancel('The page was left during the scan.');
+    const onAbort = () => this.cancel();
+    document.addEventListener('visibilitychange', onHidden);
+    window.addEventListener('pagehide', onPageHide);
+    this.options.signal?.addEventListener('abort', onAbort);
+    if (this.options.signal?.aborted) onAbort();
+    this.cleanups.push(() => {
+      document.removeEventListener('visibilitychange', onHidden);
+      window.removeEventListener('pagehide', onPageHide);
+      this.options.signal?.removeEventListener('abort', onAbort);
+    });
+  }
+
+  private releaseCamera(): void {
+    stopCamera(this.camera);
+    this.camera = undefined;
+  }
+
+  private release(): void {
+    this.alignment?.stop();
+    this.capture?.stop();
+    this.client?.close();
+    this.releaseCamera();
+    // A camera the user grants after the scan ended (the prompt was still open) must not stay on.
+    void this.opening?.then(stopCamera, () => undefined);
+    this.view.video.srcObject = null;
+    void this.landmarker?.then((landmarker) => landmarker?.close());
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+  }
+}
+
+/** APIs the scan cannot do without, checked up front so the failure is clear. */
+function checkBrowser(): void {
+  assertCameraAvailable();
+  const missing = [
+    typeof WebSocket === 'undefined' && 'WebSocket',
+    !('requestVideoFrameCallback' in HTMLVideoElement.prototype) && 'requestVideoFrameCallback',
+  ].filter(Boolean);
+  if (missing.length > 0) throw new FacelightError('UNSUPPORTED_BROWSER', `Missing ${missing.join(', ')}.`);
+}
+
+/** Anything that is not already an SDK error is a browser API failing under us. */
+function asFacelightError(err: unknown): FacelightError {
+  if (isFacelightError(err)) return err;
+  const error = new FacelightError('UNSUPPORTED_BROWSER', err instanceof Error ? err.message : String(err));
+  error.cause = err;
+  return error;
+}

@@ -1,0 +1,178 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { WebSocket as NodeWebSocket, WebSocketServer, type WebSocket as ServerSocket } from 'ws';
+import { decodeFrame, type ChallengeMessage, type HelloMessage } from '@facelight/protocol';
+import type { FacelightError } from '../errors.js';
+import { StreamClient, streamUrl } from './stream-client.js';
+
+const hello: HelloMessage = {
+  type: 'hello',
+  token: 'client-token',
+  sdk: { version: '0.1.0' },
+  camera: { label: 'Fake camera', width: 640, height: 480, frameRate: 30 },
+  display: { width: 1280, height: 800, pixelRatio: 2 },
+  signals: {},
+};
+const challenge: ChallengeMessage = {
+  type: 'challenge',
+  mode: 'express',
+  nonce: 'n0nce',
+  oval: { cx: 0.5, cy: 0.5, w: 0.45, h: 0.7 },
+  capture: { maxWidth: 480, jpegQuality: 0.8, fps: 15, durationMs: 1000 },
+};
+const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 9, 9, 0xff, 0xd9]);
+
+/** A stand-in verifier: `script` plays the server side of one connection. */
+async function fakeVerifier(script: (socket: ServerSocket, url: string) => void) {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const paths: string[] = [];
+  server.on('connection', (socket, req) => {
+    paths.push(req.url ?? '');
+    script(socket, req.url ?? '');
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, paths, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+function connect(base: string, options: Partial<ConstructorParameters<typeof StreamClient>[2]> = {}) {
+  const failures: FacelightError[] = [];
+  const client = new StreamClient(streamUrl(base, 'sess-1'), hello, {
+    onFailure: (err) => failures.push(err),
+    WebSocket: NodeWebSocket as unknown as typeof WebSocket,
+    ...options,
+  });
+  return { client, failures };
+}
+
+test('stream URL: http → ws, https → wss, under the server base path', () => {
+  assert.equal(streamUrl('http://127.0.0.1:8080', 'abc'), 'ws://127.0.0.1:8080/v1/sessions/abc/stream');
+  assert.equal(streamUrl('https://id.example.com/facelight/', 'a b'), 'wss://id.example.com/facelight/v1/sessions/a%20b/stream');
+});
+
+test('hello → challenge → frames → done → result', async () => {
+  const received: unknown[] = [];
+  const verifier = await fakeVerifier((socket) => {
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) {
+        received.push(decodeFrame(new Uint8Array(data as Buffer)).header);
+        return;
+      }
+      const msg = JSON.parse(String(data));
+      received.push(msg);
+      if (msg.type === 'hello') socket.send(JSON.stringify(challenge));
+      if (msg.type === 'done') socket.send(JSON.stringify({ type: 'result', status: 'FAILURE', retry: { code: 'TOO_FEW_FRAMES' } }));
+    });
+  });
+  try {
+    const { client, failures } = connect(verifier.base);
+    assert.deepEqual(await client.challenge, challenge);
+    client.sendFrame({ type: 'frame', seq: 0, t: 100.5, w: 480, h: 360 }, JPEG);
+    client.sendFrame({ type: 'frame', seq: 1, t: 167.2, w: 480, h: 360 }, JPEG);
+    client.sendDone();
+    assert.deepEqual(await client.result, { type: 'result', status: 'FAILURE', retry: { code: 'TOO_FEW_FRAMES' } });
+    assert.deepEqual(received, [
+      hello,
+      { type: 'frame', seq: 0, t: 100.5, w: 480, h: 360 },
+      { type: 'frame', seq: 1, t: 167.2, w: 480, h: 360 },
+      { type: 'done' },
+    ]);
+    assert.deepEqual(verifier.paths, ['/v1/sessions/sess-1/stream']);
+    assert.deepEqual(failures, []);
+  } finally {
+    await verifier.close();
+  }
+});
+
+for (const [code, expected] of [
+  ['TOKEN_REUSED', 'SESSION_EXPIRED'],
+  ['SESSION_NOT_FOUND', 'SESSION_EXPIRED'],
+  ['INVALID_TOKEN', 'SESSION_EXPIRED'],
+  ['SESSION_CLOSED', 'SESSION_EXPIRED'],
+  ['TOKEN_EXPIRED', 'SESSION_EXPIRED'],
+  ['RATE_LIMITED', 'VERIFIER_ERROR'],
+] as const) {
+  test(`a stream error ${code} fails the session as ${expected}`, async () => {
+    const verifier = await fakeVerifier((socket) =>
+      socket.once('message', () => socket.send(JSON.stringify({ type: 'error', code, message: 'no' }))),
+    );
+    try {
+      const { client, failures } = connect(verifier.base);
+      await assert.rejects(client.challenge, (err: FacelightError) => err.code === expected && err.message.includes(code));
+      await assert.rejects(client.result);
+      assert.equal(failures.length, 1);
+    } finally {
+      await verifier.close();
+    }
+  });
+}
+
+test('an error after the challenge still reaches the page', async () => {
+  const verifier = await fakeVerifier((socket) =>
+    socket.once('message', () => {
+      socket.send(JSON.stringify(challenge));
+      setTimeout(() => socket.send(JSON.stringify({ type: 'error', code: 'IDLE_TIMEOUT', message: 'silent' })), 20);
+    }),
+  );
+  try {
+    const { client, failures } = connect(verifier.base);
+    await client.challenge;
+    await assert.rejects(client.result, { code: 'VERIFIER_ERROR' });
+    assert.equal(failures[0]?.code, 'VERIFIER_ERROR');
+  } finally {
+    await verifier.close();
+  }
+});
+
+test('a socket closed before the result is a NETWORK_ERROR', async () => {
+  const verifier = await fakeVerifier((socket) => socket.once('message', () => socket.close(1011)));
+  try {
+    const { client } = connect(verifier.base);
+    await assert.rejects(client.challenge, (err: FacelightError) => err.code === 'NETWORK_ERROR' && /1011/.test(err.message));
+  } finally {
+    await verifier.close();
+  }
+});
+
+test('an unreachable verifier is a NETWORK_ERROR', async () => {
+  const verifier = await fakeVerifier(() => undefined);
+  await verifier.close();
+  const { client } = connect(verifier.base);
+  await assert.rejects(client.challenge, { code: 'NETWORK_ERROR' });
+});
+
+test('a challenge that does not match the contract is refused', async () => {
+  const verifier = await fakeVerifier((socket) =>
+    socket.once('message', () => socket.send(JSON.stringify({ ...challenge, oval: { cx: 2, cy: 0.5, w: 0.4, h: 0.6 } }))),
+  );
+  try {
+    const { client } = connect(verifier.base);
+    await assert.rejects(client.challenge, (err: FacelightError) => err.code === 'VERIFIER_ERROR' && /BAD_MESSAGE/.test(err.message));
+  } finally {
+    await verifier.close();
+  }
+});
+
+test('a silent verifier times out', async () => {
+  const verifier = await fakeVerifier(() => undefined);
+  try {
+    const { client } = connect(verifier.base, { challengeTimeoutMs: 50 });
+    await assert.rejects(client.challenge, { code: 'NETWORK_ERROR', message: 'no challenge from the verifier' });
+  } finally {
+    await verifier.close();
+  }
+});
+
+test('closing on purpose is not a failure', async () => {
+  const verifier = await fakeVerifier((socket) => socket.once('message', () => socket.send(JSON.stringify(challenge))));
+  try {
+    const { client, failures } = connect(verifier.base);
+    await client.challenge;
+    client.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(failures, []);
+  } finally {
+    await verifier.close();
+  }
+});

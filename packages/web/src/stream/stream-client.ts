@@ -1,0 +1,128 @@
+import {
+  HelloMessageSchema,
+  ServerMessageSchema,
+  encodeFrame,
+  type ChallengeMessage,
+  type FrameHeader,
+  type HelloMessage,
+  type ResultMessage,
+} from '@facelight/protocol';
+import { FacelightError } from '../errors.js';
+import { streamError } from './stream-error.js';
+
+export interface StreamClientOptions {
+  /** Called once, on the first failure at any point of the session. */
+  onFailure(error: FacelightError): void;
+  /** The WebSocket class; tests pass the `ws` package's. */
+  WebSocket?: typeof WebSocket;
+  challengeTimeoutMs?: number;
+  resultTimeoutMs?: number;
+}
+
+/** `http(s)://host/base` → `ws(s)://host/base/v1/sessions/{id}/stream`. */
+export function streamUrl(serverUrl: string, sessionId: string): string {
+  return `${serverUrl.replace(/\/+$/, '').replace(/^http/, 'ws')}/v1/sessions/${encodeURIComponent(sessionId)}/stream`;
+}
+
+/**
+ * The browser end of the verifier stream (DESIGN §3.2): hello → challenge →
+ * frames → done → result. Any error, whenever it arrives, fails the whole
+ * session through `onFailure`, since a half-streamed session cannot be resumed.
+ */
+export class StreamClient {
+  readonly challenge: Promise<ChallengeMessage>;
+  readonly result: Promise<ResultMessage>;
+  private readonly socket: WebSocket;
+  private settleChallenge!: { resolve(c: ChallengeMessage): void; reject(e: Error): void };
+  private settleResult!: { resolve(r: ResultMessage): void; reject(e: Error): void };
+  private failure: FacelightError | undefined;
+  private finished = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    url: string,
+    hello: HelloMessage,
+    private readonly options: StreamClientOptions,
+  ) {
+    this.challenge = new Promise((resolve, reject) => (this.settleChallenge = { resolve, reject }));
+    this.result = new Promise((resolve, reject) => (this.settleResult = { resolve, reject }));
+    // Callers may stop listening once the session failed; the failure is reported through onFailure.
+    this.challenge.catch(() => undefined);
+    this.result.catch(() => undefined);
+
+    const message = JSON.stringify(HelloMessageSchema.parse(hello));
+    const Socket = options.WebSocket ?? WebSocket;
+    try {
+      this.socket = new Socket(url);
+    } catch (err) {
+      throw new FacelightError('NETWORK_ERROR', `cannot open ${url}: ${(err as Error).message}`);
+    }
+    this.socket.binaryType = 'arraybuffer';
+    this.socket.onopen = () => this.socket.send(message);
+    this.socket.onmessage = (event: MessageEvent) => this.receive(event.data);
+    // The close event that always follows says what happened.
+    this.socket.onerror = () => undefined;
+    this.socket.onclose = (event: CloseEvent) => {
+      if (!this.finished) this.fail(new FacelightError('NETWORK_ERROR', `connection closed (${event.code}) before the result`));
+    };
+    this.arm(options.challengeTimeoutMs ?? 15_000, 'no challenge from the verifier');
+  }
+
+  sendFrame(header: FrameHeader, jpeg: Uint8Array): void {
+    if (this.isOpen()) this.socket.send(encodeFrame(header, jpeg));
+  }
+
+  /** Ends the capture; the verifier answers with the result. */
+  sendDone(): void {
+    if (!this.isOpen()) return;
+    this.socket.send(JSON.stringify({ type: 'done' }));
+    this.arm(this.options.resultTimeoutMs ?? 60_000, 'no result from the verifier');
+  }
+
+  close(): void {
+    this.finished = true;
+    clearTimeout(this.timer);
+    if (this.socket.readyState <= 1) this.socket.close(1000);
+  }
+
+  private receive(data: unknown): void {
+    if (typeof data !== 'string') return this.fail(new FacelightError('VERIFIER_ERROR', 'BAD_MESSAGE: unexpected binary message'));
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      return this.fail(new FacelightError('VERIFIER_ERROR', 'BAD_MESSAGE: not JSON'));
+    }
+    const parsed = ServerMessageSchema.safeParse(json);
+    if (!parsed.success) {
+      return this.fail(new FacelightError('VERIFIER_ERROR', `BAD_MESSAGE: ${parsed.error.issues[0]?.message ?? 'invalid'}`));
+    }
+    const msg = parsed.data;
+    if (msg.type === 'error') return this.fail(streamError(msg.code, msg.message));
+    clearTimeout(this.timer);
+    if (msg.type === 'challenge') {
+      this.settleChallenge.resolve(msg);
+    } else {
+      this.settleResult.resolve(msg);
+      this.close();
+    }
+  }
+
+  private fail(error: FacelightError): void {
+    if (this.failure || this.finished) return;
+    this.failure = error;
+    this.settleChallenge.reject(error);
+    this.settleResult.reject(error);
+    this.close();
+    this.options.onFailure(error);
+  }
+
+  private arm(ms: number, why: string): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.fail(new FacelightError('NETWORK_ERROR', why)), ms);
+  }
+
+  private isOpen(): boolean {
+    return !this.finished && this.socket.readyState === 1;
+  }
+}
