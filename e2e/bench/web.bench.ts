@@ -36,19 +36,21 @@ async function scanOnce(page: Page): Promise<Timings> {
   await page.waitForFunction(() => document.body.dataset.outcome, undefined, { timeout: 60_000 });
   const outcome = await page.evaluate(() => document.body.dataset.outcome);
   if (outcome !== 'SUCCESS') throw new Error(`scan ended ${outcome}`);
-  return page.evaluate(() => {
-    const mark = (n: string) => performance.getEntriesByName(`facelight:${n}`, 'mark')[0]?.startTime ?? Number.NaN;
+  // A string, not a function: tsx would wrap inner arrow functions in a helper the page lacks.
+  return page.evaluate(`(() => {
+    const at = (n) => performance.getEntriesByName('facelight:' + n, 'mark')[0]?.startTime ?? NaN;
     const align = performance.getEntriesByName('facelight:align', 'measure');
+    const last = align[align.length - 1];
     return {
-      start: mark('start'),
-      firstFeedback: mark('first-feedback'),
-      captureStart: mark('capture-start'),
-      doneSent: mark('done-sent'),
-      result: mark('result'),
+      start: at('start'),
+      firstFeedback: at('first-feedback'),
+      captureStart: at('capture-start'),
+      doneSent: at('done-sent'),
+      result: at('result'),
       align: align.map((m) => m.duration),
-      alignSpan: align.length > 1 ? align.at(-1)!.startTime + align.at(-1)!.duration - align[0]!.startTime : Number.NaN,
+      alignSpan: align.length > 1 ? last.startTime + last.duration - align[0].startTime : NaN,
     };
-  });
+  })()`) as Promise<Timings>;
 }
 
 async function again(page: Page) {

@@ -19,6 +19,7 @@ export function startVerifier(extra: Record<string, unknown> = {}): Promise<CliS
     JSON.stringify({
       host: '127.0.0.1',
       apiKeys: [{ id: 'e2e', key: E2E_API_KEY }],
+      useCases: { login: { mode: 'express' } },
       demo: { enabled: true, apiKeyId: 'e2e', samplesDir: path.join(DATA_DIR, 'faces', 'face_recognition') },
       ...extra,
     }),

@@ -5,6 +5,7 @@
 //
 //   FACELIGHT_URL=http://127.0.0.1:8080 FACELIGHT_API_KEY=... TRUSTED_IMAGE=photo.jpg node examples/backend/server.mjs
 import { readFile } from 'node:fs/promises';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 
@@ -42,6 +43,10 @@ app.get('/api/liveness/:id', async (req, res) => {
   res.json({ verified: result.body.status === 'SUCCESS', reasons: result.body.reasons });
 });
 
-app.use(express.static(fileURLToPath(new URL('../script-tag/', import.meta.url))));
+// The page's script tag points at the verifier that serves the SDK.
+const page = (await readFile(fileURLToPath(new URL('../script-tag/index.html', import.meta.url)), 'utf8')).replaceAll('http://127.0.0.1:8080', verifier);
+app.get('/', (_req, res) => res.type('html').send(page));
 
-app.listen(port, '127.0.0.1', () => console.log(`integrator backend on http://127.0.0.1:${port} (verifier ${verifier})`));
+const server = app.listen(port, '127.0.0.1');
+await once(server, 'listening');
+console.log(`integrator backend on http://127.0.0.1:${server.address().port} (verifier ${verifier})`);

@@ -2,7 +2,7 @@
 // events. Session creation stays in your backend (see ../../backend/server.mjs),
 // which Vite proxies in development (vite.config.ts).
 import '@facelight/web';
-import type { FacelightCaptureElement, ScanOutcome } from '@facelight/web';
+import type { FacelightCaptureElement } from '@facelight/web';
 
 interface LivenessSession {
   verifierUrl: string;
@@ -14,14 +14,15 @@ const scan = document.getElementById('scan') as FacelightCaptureElement;
 const outcome = document.getElementById('outcome')!;
 
 scan.addEventListener('feedback', (e) => {
-  outcome.textContent = `(${(e as CustomEvent<{ code: string }>).detail.code})`;
+  outcome.textContent = `(${e.detail.code})`;
 });
 scan.addEventListener('complete', async (e) => {
-  const { status } = (e as CustomEvent<ScanOutcome>).detail;
-  outcome.textContent = status === 'SUCCESS' ? 'Checking with the server…' : 'Not verified.';
+  // The browser learns pass/fail only; the backend reads the verifier's result and decides.
+  const verdict = (await (await fetch(`/api/liveness/${scan.sessionId}`)).json()) as { verified: boolean };
+  outcome.textContent = verdict.verified ? 'Verified.' : `Not verified${e.detail.retry ? ` (try again: ${e.detail.retry.code})` : ''}.`;
 });
 scan.addEventListener('error', (e) => {
-  outcome.textContent = `Could not scan: ${(e as CustomEvent<{ code: string }>).detail.code}`;
+  outcome.textContent = `Could not scan: ${e.detail.code}`;
 });
 
 document.getElementById('go')!.addEventListener('click', async () => {

@@ -4,6 +4,30 @@ import { cancelScan, runScan } from './start.js';
 
 export const ELEMENT_NAME = 'facelight-capture';
 
+/** The element's own events, typed for `addEventListener`. */
+export interface FacelightCaptureEventMap extends Omit<HTMLElementEventMap, 'error' | 'progress'> {
+  feedback: CustomEvent<{ code: FeedbackCode }>;
+  progress: CustomEvent<{ fraction: number }>;
+  complete: CustomEvent<ScanResult>;
+  error: CustomEvent<ScanErrorDetail>;
+}
+
+// Merged into the class below: typed overloads of the inherited addEventListener and
+// removeEventListener, which exist at run time (the rule guards against merged members that do not).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface FacelightCaptureElement {
+  addEventListener<K extends keyof FacelightCaptureEventMap>(
+    type: K,
+    listener: (this: FacelightCaptureElement, event: FacelightCaptureEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  removeEventListener<K extends keyof FacelightCaptureEventMap>(
+    type: K,
+    listener: (this: FacelightCaptureElement, event: FacelightCaptureEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+}
+
 // Importing the SDK where there is no DOM (server rendering) must not throw.
 const Base = (typeof HTMLElement === 'undefined' ? class {} : HTMLElement) as typeof HTMLElement;
 
@@ -12,6 +36,7 @@ const Base = (typeof HTMLElement === 'undefined' ? class {} : HTMLElement) as ty
  * as `start()`, with DOM events `feedback`, `progress`, `complete` and `error`.
  * The callbacks of ScanOptions work too, as properties.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class FacelightCaptureElement extends Base {
   // `declare`: no class-field initialisers, which would wipe values a page set before the upgrade.
   declare strings?: ScanOptions['strings'];

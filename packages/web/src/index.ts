@@ -1,7 +1,7 @@
 import { defineFacelightCapture } from './element.js';
 
 export { start } from './start.js';
-export { FacelightCaptureElement, defineFacelightCapture } from './element.js';
+export { FacelightCaptureElement, defineFacelightCapture, type FacelightCaptureEventMap } from './element.js';
 export { FacelightError } from './errors.js';
 export { SDK_VERSION } from './version.js';
 export { FEEDBACK_CODES, SDK_ERROR_CODES } from '@facelight/protocol';
