@@ -110,6 +110,21 @@ export const SessionResultSchema = z.object({
     liveness: z.number(),
     reflection: z.number().optional(),
   }),
+  /** Dynamic mode: what the face did while the screen flashed. */
+  reflection: z
+    .object({
+      /** Estimated screen-to-camera delay. */
+      delayMs: z.number(),
+      /** Per emitted colour: the face's mean response in linear RGB levels (0–255 scale) relative to the neutral level. */
+      responses: z.array(z.object({ rgb: z.tuple([z.number(), z.number(), z.number()]), face: z.tuple([z.number(), z.number(), z.number()]) })),
+      /** Sampled for plotting: frame times (ms from the first colour), the colour on screen then, and the face's response. */
+      timeline: z.object({
+        t: z.array(z.number()),
+        emitted: z.array(z.tuple([z.number(), z.number(), z.number()])),
+        face: z.array(z.tuple([z.number(), z.number(), z.number()])),
+      }),
+    })
+    .optional(),
   evidence: z.object({
     frame: z.string(),
     seq: z.number().int().optional(),
