@@ -78,8 +78,50 @@ async function showResult(sessionId) {
   $('result-scores').textContent = Object.entries(result.scores ?? {})
     .map(([k, v]) => `${k} ${Number(v).toFixed(3)}`)
     .join(', ');
+  $('reflection').hidden = !result.reflection;
+  if (result.reflection) plotReflection(result.reflection);
   if (result.evidence?.frame) $('evidence').src = `data:image/jpeg;base64,${result.evidence.frame}`;
   else $('evidence').removeAttribute('src');
+}
+
+/**
+ * Emitted colours as a band along the top, the face's response per channel
+ * (relative to its neutral level) as lines below: a live face follows the band.
+ */
+function plotReflection({ timeline, delayMs }) {
+  $('reflection-delay').textContent = Math.round(delayMs);
+  const canvas = $('reflection-plot');
+  const ctx = canvas.getContext('2d');
+  const { width, height } = canvas;
+  const band = 36, top = band + 12, bottom = height - 20;
+  ctx.clearRect(0, 0, width, height);
+  const t0 = timeline.t[0] ?? 0, t1 = timeline.t.at(-1) ?? 1;
+  const x = (t) => ((t - t0) / Math.max(1, t1 - t0)) * (width - 1);
+  timeline.t.forEach((t, i) => {
+    const next = timeline.t[i + 1] ?? t1;
+    ctx.fillStyle = `rgb(${timeline.emitted[i].join(',')})`;
+    ctx.fillRect(x(t), 0, Math.max(1, x(next) - x(t)), band);
+  });
+  ctx.strokeStyle = '#999';
+  ctx.strokeRect(0, 0, width, band);
+  const values = timeline.face.flat();
+  const lo = Math.min(0, ...values), hi = Math.max(1, ...values);
+  const y = (v) => bottom - ((v - lo) / (hi - lo)) * (bottom - top);
+  ctx.strokeStyle = '#ccc';
+  ctx.beginPath();
+  ctx.moveTo(0, y(0));
+  ctx.lineTo(width, y(0));
+  ctx.stroke();
+  ['#d93025', '#188038', '#1a73e8'].forEach((colour, ch) => {
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    timeline.t.forEach((t, i) => (i === 0 ? ctx.moveTo(x(t), y(timeline.face[i][ch])) : ctx.lineTo(x(t), y(timeline.face[i][ch]))));
+    ctx.stroke();
+  });
+  ctx.fillStyle = '#555';
+  ctx.font = '12px system-ui, sans-serif';
+  ctx.fillText(`${Math.round(t1 - t0)} ms`, width - 60, height - 4);
 }
 
 $('start').addEventListener('click', async () => {

@@ -84,6 +84,8 @@ export const STREAM_ERROR_CODES = {
   SESSION_NOT_FOUND: 'The session does not exist or has expired.',
   SESSION_CLOSED: 'The session has already been streamed or completed.',
   FRAME_OUT_OF_ORDER: 'A frame sequence number or time went backwards or repeated.',
+  DISPLAY_OUT_OF_ORDER: 'A colour display report skipped or repeated a colour, or its time went backwards.',
+  DISPLAY_TIME_IMPLAUSIBLE: 'A colour display time does not fit the frame times or when the report arrived.',
   FRAME_TOO_LARGE: 'A frame exceeds the byte or pixel limit.',
   TOO_MANY_FRAMES: 'More frames were sent than the challenge allows.',
   RATE_LIMITED: 'Messages arrive faster than allowed.',

@@ -115,7 +115,10 @@ export const SessionResultSchema = z.object({
     .object({
       /** Estimated screen-to-camera delay. */
       delayMs: z.number(),
-      /** Per emitted colour: the face's mean response in linear RGB levels (0–255 scale) relative to the neutral level. */
+      /**
+       * Per emitted colour: the face's mean response in linear RGB levels (0–255 scale) relative to
+       * the neutral level, i.e. the fitted level of the face under a black screen (ambient light only).
+       */
       responses: z.array(z.object({ rgb: z.tuple([z.number(), z.number(), z.number()]), face: z.tuple([z.number(), z.number(), z.number()]) })),
       /** Sampled for plotting: frame times (ms from the first colour), the colour on screen then, and the face's response. */
       timeline: z.object({

@@ -64,6 +64,11 @@ test('server messages carry the challenge and the result', () => {
   };
   assert.equal(ServerMessageSchema.parse(challenge).type, 'challenge');
   assert.equal(ServerMessageSchema.safeParse({ ...challenge, colors: [{ rgb: [256, 0, 0], ms: 300 }] }).success, false);
+  // Dynamic: the capture covers a warm-up before the colours and a tail after them.
+  const dynamicCapture = { maxWidth: 640, jpegQuality: 0.8, fps: 30, durationMs: 4300, maxFrames: 194, warmupMs: 500, tailMs: 500 };
+  const parsed = ServerMessageSchema.parse({ ...challenge, capture: dynamicCapture });
+  assert.deepEqual(parsed.type === 'challenge' && parsed.capture, dynamicCapture);
+  assert.equal(ServerMessageSchema.safeParse({ ...challenge, capture: { ...dynamicCapture, warmupMs: -1 } }).success, false);
   assert.equal(ServerMessageSchema.parse({ type: 'result', status: 'FAILURE', retry: { code: 'REFLECTION_TOO_WEAK' } }).type, 'result');
   assert.equal(ServerMessageSchema.safeParse({ type: 'result', status: 'MAYBE' }).success, false);
 });

@@ -82,6 +82,13 @@ export const ChallengeMessageSchema = z.object({
     fps: z.number().positive(),
     durationMs: z.number().int().positive().optional(),
     maxFrames: z.number().int().positive().optional(),
+    /**
+     * Dynamic: capture starts this long before the first colour, with the
+     * screen as normal, so the face is seen unlit by the flashes...
+     */
+    warmupMs: z.number().int().nonnegative().optional(),
+    /** ...and goes on this long after the last colour (screen as normal again) before `done`. */
+    tailMs: z.number().int().nonnegative().optional(),
   }),
   colors: z.array(ColorStepSchema).optional(),
 });

@@ -23,8 +23,6 @@ const server = app.listen(config.port, config.host, () => {
   const port = typeof address === 'object' && address ? address.port : config.port;
   verifier.logger.info({ url: `http://${config.host}:${port}` }, 'facelight verifier listening');
 });
-server.requestTimeout = config.requestTimeoutSeconds * 1000;
-server.headersTimeout = Math.min(server.requestTimeout, 10_000);
 
 verifier.ready.then(
   () => verifier.logger.info('models loaded; ready'),

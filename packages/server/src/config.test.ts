@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, DEFAULT_EXPRESS_CHALLENGE, expressSettings, parseConfig } from './config.js';
+import { ConfigError, DEFAULT_DYNAMIC_CHALLENGE, DEFAULT_EXPRESS_CHALLENGE, dynamicSettings, expressSettings, parseConfig } from './config.js';
+import { DEFAULT_DYNAMIC_DECISION } from './decision/dynamic.js';
 import { DEFAULT_EXPRESS_DECISION } from './decision/express.js';
 
 const base = { apiKeys: [{ id: 'k', key: 'a-key-of-sixteen-chars' }] };
@@ -36,5 +37,43 @@ test('invalid Express and stream settings stop the start, naming the field', () 
     [{ express: { decision: { minFrames: 10 } }, useCases: { quick: { mode: 'express', express: { capture: { maxFrames: 8 } } } } }, 'useCases.quick.express'],
   ] as const) {
     assert.throws(() => parseConfig({ ...base, ...bad }), (err: Error) => err instanceof ConfigError && err.message.includes(field), field);
+  }
+});
+
+test('Dynamic settings: defaults, then the top-level dynamic, then the use case, field by field', () => {
+  assert.deepEqual(dynamicSettings(parseConfig(base)), { ...DEFAULT_DYNAMIC_CHALLENGE, decision: DEFAULT_DYNAMIC_DECISION });
+  const config = parseConfig({
+    ...base,
+    dynamic: { count: 8, decision: { maxDelayMs: 300 } },
+    useCases: { bank: { mode: 'dynamic', dynamic: { stepMs: { min: 300, max: 450 }, decision: { minSnr: 6 }, capture: { fps: 24 } } } },
+  });
+  const bank = dynamicSettings(config, 'bank');
+  assert.equal(bank.count, 8);
+  assert.deepEqual(bank.stepMs, { min: 300, max: 450 });
+  assert.equal(bank.capture.fps, 24);
+  assert.equal(bank.capture.maxWidth, 640);
+  assert.equal(bank.decision.maxDelayMs, 300);
+  assert.equal(bank.decision.minSnr, 6);
+  assert.equal(bank.decision.minEffectLevels, DEFAULT_DYNAMIC_DECISION.minEffectLevels);
+  assert.equal(DEFAULT_DYNAMIC_CHALLENGE.stepMs.max, 400);
+});
+
+test('invalid Dynamic settings stop the start, naming the field and the reason', () => {
+  for (const [bad, field, why] of [
+    [{ dynamic: { palette: [[255, 255, 255], [0, 0, 0], [0, 0, 255], [255, 0, 0]] } }, 'dynamic', /saturated red/],
+    [{ dynamic: { count: 12 } }, 'dynamic', /exceeds 4000 ms/],
+    [{ dynamic: { stepMs: { min: 300, max: 200 } } }, 'dynamic', /stepMs.min/],
+    [{ dynamic: { stepMs: { min: 50, max: 300 } } }, 'dynamic.stepMs.min', /100/],
+    [{ dynamic: { decision: { minDelayMs: 400 } } }, 'dynamic', /minDelayMs/],
+    [{ dynamic: { decision: { scanMaxDelayMs: 200 } } }, 'dynamic', /scan window/],
+    [{ dynamic: { decision: { absentLevels: 5 } } }, 'dynamic', /absentLevels/],
+    [{ useCases: { x: { mode: 'dynamic', dynamic: { decision: { minFrames: 500 } } } } }, 'useCases.x.dynamic', /minFrames/],
+    [{ dynamic: { colours: 3 } }, 'dynamic', /colours/],
+  ] as const) {
+    assert.throws(
+      () => parseConfig({ ...base, ...bad }),
+      (err: Error) => err instanceof ConfigError && err.message.includes(field) && why.test(err.message),
+      `${field} ${why}`,
+    );
   }
 });

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { DEFAULT_DETECTION_POLICY } from './analysis/analyze-face.js';
 import { DEFAULT_TRUSTED_IMAGE_LIMITS } from './analysis/trusted-image-checks.js';
 import { DEFAULT_EXPRESS_DECISION, type ExpressDecisionLimits } from './decision/express.js';
+import { DEFAULT_DYNAMIC_DECISION, type DynamicDecisionLimits } from './decision/dynamic.js';
+import { paletteProblem, type ColorSequenceSettings, type Rgb8 } from './challenge/colors.js';
 
 const repoModels = fileURLToPath(new URL('../../../models', import.meta.url));
 const repoDemo = fileURLToPath(new URL('../../../examples/demo', import.meta.url));
@@ -17,7 +19,7 @@ const repoDemo = fileURLToPath(new URL('../../../examples/demo', import.meta.url
  */
 export const DEFAULT_FACE_MATCH_THRESHOLD = 0.4;
 
-export type CaptureSettings = Required<ChallengeMessage['capture']>;
+export type CaptureSettings = Required<Omit<ChallengeMessage['capture'], 'warmupMs' | 'tailMs'>>;
 
 export interface ExpressSettings {
   oval: Oval;
@@ -35,6 +37,53 @@ export const DEFAULT_EXPRESS_CHALLENGE: Omit<ExpressSettings, 'decision'> = {
   // machine). maxFrames is twice the expected count, so a camera running ahead is not cut off.
   capture: { maxWidth: 640, jpegQuality: 0.85, fps: 15, durationMs: 1000, maxFrames: 30 },
 };
+
+export interface DynamicSettings extends ColorSequenceSettings {
+  oval: Oval;
+  /** The frame size, quality and rate; the duration and frame budget follow from each session's colours. */
+  capture: Pick<CaptureSettings, 'maxWidth' | 'jpegQuality' | 'fps'>;
+  /** Capture before the first colour and after the last, the screen as normal: the face unlit by flashes. */
+  warmupMs: number;
+  tailMs: number;
+  /**
+   * During the colours, one frame in this many is analysed in full (embedding,
+   * anti-spoof, quality); the others only for where the face is and what it
+   * reflects. Frames of the warm-up and tail: one in two.
+   */
+  heavyEvery: number;
+  decision: DynamicDecisionLimits;
+}
+
+/**
+ * Bright colours of distinct chromaticity that skin reflects measurably, and
+ * black for contrast; no red (WCAG 2.3.1 red flashes). 10 colours of
+ * 250–400 ms take at most 4 s.
+ */
+export const DEFAULT_PALETTE: Rgb8[] = [
+  [255, 255, 255],
+  [0, 255, 255],
+  [0, 0, 255],
+  [255, 0, 255],
+  [255, 255, 0],
+  [0, 255, 0],
+  [0, 0, 0],
+];
+
+export const DEFAULT_DYNAMIC_CHALLENGE: Omit<DynamicSettings, 'decision'> = {
+  oval: DEFAULT_EXPRESS_CHALLENGE.oval,
+  // 30 fps: a colour of 250 ms gets 7 frames, enough to see it settle. JPEG 0.8
+  // keeps 640-px frames near 40 KB, 1.2 MB/s at that rate.
+  capture: { maxWidth: 640, jpegQuality: 0.8, fps: 30 },
+  count: 10,
+  palette: DEFAULT_PALETTE,
+  stepMs: { min: 250, max: 400 },
+  warmupMs: 500,
+  tailMs: 500,
+  heavyEvery: 5,
+};
+
+/** The colours together may last this long at most: the user holds still that long. */
+export const MAX_FLASH_MS = 4000;
 
 const unit = z.number().min(0).max(1);
 const share = z.number().gt(0).max(1);
@@ -70,6 +119,52 @@ const ExpressOverrideSchema = z.strictObject({
 });
 export type ExpressOverride = z.infer<typeof ExpressOverrideSchema>;
 
+const positive = z.number().positive();
+const ms = z.number().int().min(0).max(10_000);
+/** Dynamic settings, overriding the defaults field by field like Express's. */
+const DynamicOverrideSchema = z.strictObject({
+  oval: z.strictObject({ cx: unit, cy: unit, w: share, h: share }).partial().optional(),
+  capture: z
+    .strictObject({
+      maxWidth: z.number().int().min(160).max(1920),
+      jpegQuality: z.number().min(0.3).max(1),
+      fps: z.number().int().min(15).max(60),
+    })
+    .partial()
+    .optional(),
+  count: z.number().int().min(6).max(20).optional(),
+  palette: z.array(z.tuple([z.number().int().min(0).max(255), z.number().int().min(0).max(255), z.number().int().min(0).max(255)])).min(4).max(16).optional(),
+  // At least 100 ms: the face and camera need that to settle on a colour.
+  stepMs: z.strictObject({ min: z.number().int().min(100).max(2000), max: z.number().int().min(100).max(2000) }).optional(),
+  warmupMs: ms.optional(),
+  tailMs: ms.optional(),
+  heavyEvery: z.number().int().min(1).max(30).optional(),
+  decision: z
+    .strictObject({
+      minFrames: z.number().int().min(1),
+      minFaceShare: share,
+      multipleFacesShare: share,
+      identityThreshold: z.number().min(-1).max(1),
+      livenessThreshold: unit,
+      matchFrames: z.number().int().min(1).max(300),
+      minDelayMs: z.number().min(-1000).max(2000),
+      maxDelayMs: z.number().min(-1000).max(2000),
+      scanMinDelayMs: z.number().min(-2000).max(3000),
+      scanMaxDelayMs: z.number().min(-2000).max(3000),
+      delayMargin: z.number().min(1),
+      minEffectLevels: positive,
+      absentLevels: positive,
+      minSnr: positive,
+      minDirectionAgreement: unit,
+      minChromaAgreement: z.number().min(0).max(2),
+      maxBackgroundRatio: positive,
+      maxCheekRatio: positive,
+    })
+    .partial()
+    .optional(),
+});
+export type DynamicOverride = z.infer<typeof DynamicOverrideSchema>;
+
 const ApiKeySchema = z.strictObject({
   id: z.string().min(1).max(64),
   key: z.string().min(16, 'API keys must be at least 16 characters'),
@@ -82,7 +177,7 @@ export const ConfigSchema = z.strictObject({
   defaultMode: ModeSchema.default('express'),
   /** Per use case: the mode, and Express settings that override the top-level `express`. */
   useCases: z
-    .record(UseCaseSchema, z.strictObject({ mode: ModeSchema, express: ExpressOverrideSchema.optional() }))
+    .record(UseCaseSchema, z.strictObject({ mode: ModeSchema, express: ExpressOverrideSchema.optional(), dynamic: DynamicOverrideSchema.optional() }))
     .default({}),
   sessionTtlSeconds: z.number().int().min(30).max(3600).default(300),
   storeTrustedImage: z.boolean().default(false),
@@ -119,6 +214,8 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   /** Express settings of every use case (a use case may override them); defaults in DEFAULT_EXPRESS_*. */
   express: ExpressOverrideSchema.optional(),
+  /** Dynamic settings of every use case (a use case may override them); defaults in DEFAULT_DYNAMIC_*. */
+  dynamic: DynamicOverrideSchema.optional(),
   /** Limits of the browser stream (WebSocket), whatever the use case. */
   stream: z
     .strictObject({
@@ -165,6 +262,8 @@ export const ConfigSchema = z.strictObject({
         message: `decision.minFrames (${decision.minFrames}) exceeds capture.maxFrames (${capture.maxFrames})`,
       });
     }
+    const path = useCase === undefined ? ['dynamic'] : ['useCases', useCase, 'dynamic'];
+    for (const message of dynamicProblems(dynamicSettings(config, useCase))) ctx.addIssue({ code: 'custom', path, message });
   }
 });
 
@@ -187,6 +286,44 @@ export function expressSettings(config: Pick<Config, 'express' | 'useCases'>, us
     Object.assign(merged.decision, layer?.decision);
   }
   return merged;
+}
+
+/** The Dynamic settings of a session's use case: defaults, then the top-level `dynamic`, then the use case's. */
+export function dynamicSettings(config: Pick<Config, 'dynamic' | 'useCases'>, useCase?: string): DynamicSettings {
+  const merged: DynamicSettings = {
+    ...DEFAULT_DYNAMIC_CHALLENGE,
+    oval: { ...DEFAULT_DYNAMIC_CHALLENGE.oval },
+    capture: { ...DEFAULT_DYNAMIC_CHALLENGE.capture },
+    stepMs: { ...DEFAULT_DYNAMIC_CHALLENGE.stepMs },
+    decision: { ...DEFAULT_DYNAMIC_DECISION },
+  };
+  for (const layer of [config.dynamic, useCase === undefined ? undefined : config.useCases[useCase]?.dynamic]) {
+    if (!layer) continue;
+    const { oval, capture, decision, ...rest } = layer;
+    Object.assign(merged, rest);
+    Object.assign(merged.oval, oval);
+    Object.assign(merged.capture, capture);
+    Object.assign(merged.decision, decision);
+  }
+  return merged;
+}
+
+/** What field limits cannot see: combinations of Dynamic settings that cannot work. */
+function dynamicProblems(s: DynamicSettings): string[] {
+  const problems: string[] = [];
+  const { stepMs, decision: d } = s;
+  const palette = paletteProblem(s.palette);
+  if (palette) problems.push(`palette: ${palette}`);
+  if (stepMs.min > stepMs.max) problems.push(`stepMs.min (${stepMs.min}) exceeds stepMs.max (${stepMs.max})`);
+  // With a step of 250 ms available the generator can always space the flashes out (at most 4 changes a second).
+  if (stepMs.max < 250) problems.push('stepMs.max must be at least 250 so that a flash-safe sequence always exists');
+  if (s.count * stepMs.max > MAX_FLASH_MS) problems.push(`count x stepMs.max (${s.count * stepMs.max} ms) exceeds ${MAX_FLASH_MS} ms`);
+  if (d.minDelayMs >= d.maxDelayMs) problems.push('decision.minDelayMs must be below decision.maxDelayMs');
+  if (d.scanMinDelayMs > d.minDelayMs || d.scanMaxDelayMs < d.maxDelayMs) problems.push('the decision scan window must contain the delay window');
+  if (d.absentLevels > d.minEffectLevels) problems.push('decision.absentLevels must not exceed decision.minEffectLevels');
+  const fewest = Math.floor((s.capture.fps * (s.warmupMs + s.count * stepMs.min + s.tailMs)) / 1000);
+  if (d.minFrames > fewest) problems.push(`decision.minFrames (${d.minFrames}) exceeds the ${fewest} frames of the shortest capture`);
+  return problems;
 }
 
 export function parseConfig(input: unknown): Config {

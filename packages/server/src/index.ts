@@ -3,3 +3,8 @@ export { loadConfig, parseConfig, ConfigError, type Config, type ConfigInput } f
 export type { StreamAttachOptions } from './stream/attach.js';
 export { MemorySessionStore, type SessionStore } from './sessions/store.js';
 export type { Session, SessionState, TrustedFace } from './sessions/session.js';
+export { drawColorSequence, flashesPerSecond, isSaturatedRed, type ColorSequenceSettings } from './challenge/colors.js';
+export { decideDynamic, DEFAULT_DYNAMIC_DECISION, type DynamicDecision, type DynamicDecisionInput, type DynamicDecisionLimits, type FrameSample } from './decision/dynamic.js';
+export { verifyReflection, type ReflectionFrame, type ReflectionInput, type ReflectionOutcome, type ReflectionSummary } from './reflection/verify.js';
+export { decideReflection, DEFAULT_REFLECTION_LIMITS, type ReflectionLimits, type ReflectionMetrics, type ReflectionVerdict } from './reflection/decide.js';
+export { measureRegions, regionShapes, type RegionMeans } from './reflection/regions.js';

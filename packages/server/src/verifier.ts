@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import express, { Router } from 'express';
 import helmet from 'helmet';
@@ -103,17 +103,19 @@ export function createVerifier(input: ConfigInput | Config, opts: VerifierOption
  */
 export function createApp(verifier: Verifier): express.Express {
   const app = express();
-  const listen = app.listen.bind(app);
   let selfUrl = '';
-  app.listen = ((...args: Parameters<typeof listen>) => {
-    const server = listen(...args);
+  const requestTimeout = verifier.config.requestTimeoutSeconds * 1000;
+  app.listen = ((...args: Parameters<Server['listen']>) => {
+    // A body that never finishes (a lying Content-Length, a stalled upload) is cut
+    // with a 408 after requestTimeout; Node checks every connectionsCheckingInterval.
+    const server = createServer({ requestTimeout, headersTimeout: Math.min(requestTimeout, 10_000), connectionsCheckingInterval: 1000 }, app);
     verifier.attachStream(server);
     server.once('listening', () => {
       const { address, port } = server.address() as AddressInfo;
       const host = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
       selfUrl = `http://${host}:${port}`;
     });
-    return server;
+    return server.listen(...args);
   }) as typeof app.listen;
   app.disable('x-powered-by');
   app.set('trust proxy', false);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_DETECTION_POLICY } from '../src/analysis/analyze-face.js';
+import { ALL_NEEDS, DEFAULT_DETECTION_POLICY, REGIONS_ONLY } from '../src/analysis/analyze-face.js';
 import { createAnalysisPool } from '../src/analysis/pool.js';
+import { resize } from '../src/analysis/raster.js';
 import { MODEL_DIR, loadRgb } from './data.js';
 import { longestStall } from './event-loop.js';
 
@@ -24,9 +25,39 @@ test('two threads share the work and keep the event loop free', async () => {
     const { result: results, maxGapMs } = await longestStall(() =>
       Promise.all([pool.analyze(copy()), pool.analyze(copy()), pool.analyze(copy()), pool.analyze(copy())]),
     );
-    assert.ok(results.every((r) => r.faceCount === 1 && r.face!.embedding.length === 512));
+    assert.ok(results.every((r) => r.faceCount === 1 && r.face!.embedding?.length === 512));
     // Inference on this thread would stall it for ~60 ms per model run.
     assert.ok(maxGapMs < 50, `event loop stalled for ${maxGapMs.toFixed(0)} ms`);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('Dynamic frames: the light analysis is a fraction of the full one, and two threads keep pace with 30 fps', async () => {
+  const pool = createAnalysisPool({ models: { dir: MODEL_DIR }, detection: DEFAULT_DETECTION_POLICY, threads: 2 });
+  try {
+    await pool.ready;
+    const { data, width, height } = await loadRgb('obama.jpg');
+    // A 640x480 camera frame.
+    const frame = resize({ data, width, height }, 640, 480);
+    const copy = () => ({ ...frame, data: frame.data.slice() });
+    const timed = async (n: number, needs: typeof ALL_NEEDS) => {
+      const start = performance.now();
+      for (let i = 0; i < n; i++) await pool.analyze(copy(), needs);
+      return (performance.now() - start) / n;
+    };
+    await timed(2, ALL_NEEDS);
+    const light = await timed(20, REGIONS_ONLY);
+    const full = await timed(10, { ...ALL_NEEDS, regions: true });
+    const regions = (await pool.analyze(copy(), REGIONS_ONLY)).face?.regions;
+    assert.ok(regions && regions.forehead.every((v) => v > 0));
+    // The Dynamic mix (one frame in five in full) on two threads, all frames queued at once.
+    const n = 60;
+    const start = performance.now();
+    await Promise.all(Array.from({ length: n }, (_, i) => pool.analyze(copy(), i % 5 === 0 ? { ...ALL_NEEDS, regions: true } : REGIONS_ONLY)));
+    const fps = n / ((performance.now() - start) / 1000);
+    console.log(`light ${light.toFixed(1)} ms, full ${full.toFixed(1)} ms a frame; the Dynamic mix on 2 threads: ${fps.toFixed(0)} frames/s`);
+    assert.ok(light < full / 3, `light ${light} ms vs full ${full} ms`);
   } finally {
     await pool.close();
   }

@@ -26,7 +26,6 @@ export async function startTestServer(overrides: Partial<ConfigInput> = {}): Pro
   const server: Server = await new Promise((resolve) => {
     const s = createApp(verifier).listen(0, '127.0.0.1', () => resolve(s));
   });
-  server.requestTimeout = 5000;
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

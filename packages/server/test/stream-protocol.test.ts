@@ -111,12 +111,16 @@ describe('stream authentication', () => {
     await expectPending(session.sessionId);
   });
 
-  test('a dynamic session is refused rather than half served', async () => {
-    const session = await createSession(srv, { useCase: 'onboarding' });
-    const client = await StreamClient.open(srv, session.sessionId);
-    client.send(helloMessage(session.clientToken));
-    assert.match(await client.expectError('MODE_NOT_SUPPORTED'), /dynamic/);
-    await expectPending(session.sessionId);
+  test('a dynamic session gets a colour challenge of its own', async () => {
+    const challenges = [];
+    for (let i = 0; i < 2; i++) {
+      const { client, challenge } = await streaming({ useCase: 'onboarding' });
+      assert.equal(challenge.mode, 'dynamic');
+      challenges.push(challenge);
+      client.close();
+    }
+    assert.notDeepEqual(challenges[0]!.colors, challenges[1]!.colors);
+    assert.notEqual(challenges[0]!.nonce, challenges[1]!.nonce);
   });
 });
 

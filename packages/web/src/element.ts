@@ -41,6 +41,8 @@ export class FacelightCaptureElement extends Base {
   // `declare`: no class-field initialisers, which would wipe values a page set before the upgrade.
   declare strings?: ScanOptions['strings'];
   declare alignTimeoutMs?: number;
+  /** TEST ONLY (see ScanOptions.mediaStream). */
+  declare mediaStream?: MediaStream;
   declare signal?: AbortSignal;
   declare onFeedback?: ScanOptions['onFeedback'];
   declare onProgress?: ScanOptions['onProgress'];
@@ -49,11 +51,11 @@ export class FacelightCaptureElement extends Base {
   constructor() {
     super();
     // A property set before the element was defined hides the accessor below: move it onto the attribute.
-    for (const key of ['serverUrl', 'sessionId', 'clientToken', 'assetsBaseUrl', 'locale', 'deviceId'] as const) {
+    for (const key of ['serverUrl', 'sessionId', 'clientToken', 'assetsBaseUrl', 'locale', 'deviceId', 'photosensitivityNotice'] as const) {
       if (Object.prototype.hasOwnProperty.call(this, key)) {
-        const value = this[key];
+        const value: unknown = this[key];
         Reflect.deleteProperty(this, key);
-        this[key] = value;
+        Reflect.set(this, key, value);
       }
     }
   }
@@ -95,6 +97,13 @@ export class FacelightCaptureElement extends Base {
   set deviceId(value: string | undefined) {
     this.reflect('device-id', value);
   }
+  /** `photosensitivity-notice="false"` turns the notice off; any other value, or none, keeps it. */
+  get photosensitivityNotice(): boolean {
+    return this.attribute('photosensitivity-notice') !== 'false';
+  }
+  set photosensitivityNotice(value: boolean | undefined) {
+    this.reflect('photosensitivity-notice', value === false ? 'false' : undefined);
+  }
 
   /** Starts a scan; also reported through the events, so the promise may be ignored. */
   start(): Promise<ScanResult> {
@@ -105,6 +114,8 @@ export class FacelightCaptureElement extends Base {
       clientToken: this.clientToken ?? '',
       strings: this.strings,
       alignTimeoutMs: this.alignTimeoutMs,
+      photosensitivityNotice: this.photosensitivityNotice,
+      mediaStream: this.mediaStream,
       signal: this.signal,
       onFeedback: (code: FeedbackCode) => {
         this.onFeedback?.(code);

@@ -27,6 +27,17 @@ export interface ScanOptions {
   deviceId?: string;
   /** Give up aligning after this long and let the verifier decide; default 30 000. */
   alignTimeoutMs?: number;
+  /**
+   * Show the photosensitivity notice before the first Dynamic scan in this
+   * browser profile; default true. Turn it off only if the page shows its own.
+   */
+  photosensitivityNotice?: boolean;
+  /**
+   * TEST ONLY: a stream the SDK uses instead of opening the camera, e.g. a
+   * canvas `captureStream()` simulated camera. The SDK never stops its tracks.
+   * Production pages must not set it: the camera is the user's.
+   */
+  mediaStream?: MediaStream;
   onFeedback?(code: FeedbackCode): void;
   /** Share of the capture done, 0–1. */
   onProgress?(fraction: number): void;

@@ -1,4 +1,5 @@
 import type { FaceQuality } from '@facelight/protocol';
+import { measureRegions, type RegionMeans } from '../reflection/regions.js';
 import type { FaceModels } from './face-models.js';
 import { distance, type Box, type Point } from './geometry.js';
 import { fivePoints } from './landmarks.js';
@@ -21,15 +22,21 @@ export const DEFAULT_DETECTION_POLICY: DetectionPolicy = { minScore: 0.7, extraF
 /** Side of the aligned crop the pixel quality measures are taken on (eye distance ≈ 70 px). */
 const QUALITY_CROP = 224;
 
-/** What to compute beyond detection, landmarks and the embedding, which every use needs. */
+/** What to compute beyond detection and landmarks, which every use needs. */
 export interface AnalysisNeeds {
   /** Pose, eyes and pixel measures of the trusted-image checks. */
   quality: boolean;
   /** The passive anti-spoof score. */
   liveness: boolean;
+  /** The identity embedding (default true): the costliest stage, ~65 ms of a ~95 ms analysis. */
+  embedding?: boolean;
+  /** Mean linear RGB of the skin regions and the background, for the Dynamic reflection check (default false). */
+  regions?: boolean;
 }
 
 export const ALL_NEEDS: AnalysisNeeds = { quality: true, liveness: true };
+/** A Dynamic frame between the heavy ones: where the face is and what light it reflects, ~12 ms. */
+export const REGIONS_ONLY: AnalysisNeeds = { quality: false, liveness: false, embedding: false, regions: true };
 
 export interface FaceAnalysis {
   box: Box;
@@ -39,8 +46,10 @@ export interface FaceAnalysis {
   landmarksOutside: number;
   eyeDistancePx: number;
   quality?: FaceQuality;
-  embedding: Float32Array;
+  embedding?: Float32Array;
   liveness?: number;
+  /** Null when the face is too small or too far outside the frame for its regions. */
+  regions?: RegionMeans | null;
 }
 
 export interface ImageAnalysis {
@@ -67,15 +76,16 @@ export async function analyzeImage(
   const landmarks = await models.landmarks(img, top.box);
   const five = fivePoints(landmarks);
   const eyeDistancePx = distance(five.leftEye, five.rightEye);
-  const embedding = await models.embed(img, five);
   const face: FaceAnalysis = {
     box: top.box,
     detectionScore: top.score,
     landmarks,
     landmarksOutside: landmarks.filter((p) => p.x < 0 || p.y < 0 || p.x >= img.width || p.y >= img.height).length,
     eyeDistancePx,
-    embedding,
   };
+  if (needs.embedding ?? true) face.embedding = await models.embed(img, five);
+  // Here, beside the pixels: only the means leave the analysis thread.
+  if (needs.regions) face.regions = measureRegions(img, landmarks);
   if (needs.quality) {
     face.quality = {
       eyeDistancePx,
@@ -87,4 +97,10 @@ export async function analyzeImage(
   }
   if (needs.liveness) face.liveness = await models.liveness(img, top.box);
   return { ...base, faceCount, face };
+}
+
+/** The embedding of a face analysed with it (ALL_NEEDS or any needs that keep `embedding`). */
+export function embeddingOf(face: FaceAnalysis): Float32Array {
+  if (!face.embedding) throw new Error('the analysis skipped the embedding');
+  return face.embedding;
 }

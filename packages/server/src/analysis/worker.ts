@@ -21,5 +21,5 @@ export interface AnalysisTask {
 
 await serveTasks<AnalysisTask, ImageAnalysis>(models, async ({ image, needs }) => {
   const analysis = await analyzeImage(await models, image, config.detection, needs);
-  return { result: analysis, transfer: analysis.face ? [analysis.face.embedding.buffer as ArrayBuffer] : [] };
+  return { result: analysis, transfer: analysis.face?.embedding ? [analysis.face.embedding.buffer as ArrayBuffer] : [] };
 });

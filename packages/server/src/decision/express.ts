@@ -77,10 +77,10 @@ export interface ExpressDecision {
   retry?: ResultReasonCode;
 }
 
-type FaceFrame = FrameObservation & { face: FaceObservation };
+export type FaceFrame = FrameObservation & { face: FaceObservation };
 
 /**
- * The Express verdict over the analysed frames: enough frames, one face, one
+ * The verdict over the analysed frames: enough frames, one face, one
  * identity throughout, live, and (with a trusted image) the right person.
  */
 export function decideExpress(
@@ -89,31 +89,52 @@ export function decideExpress(
   limits: ExpressDecisionLimits & { faceMatchThreshold: number },
 ): ExpressDecision {
   const faceFrames = frames.filter((f): f is FaceFrame => f.faceCount === 1 && f.face !== undefined);
+  const faces = assessFaces(faceFrames, trusted, limits);
+  const gate = frameGate(frames, limits);
+  // These are the failures a user can fix (face the camera alone, hold still):
+  // the only reasons the browser ever hears, as a retry hint.
+  if (gate) return { status: 'FAILURE', reasons: [gate], scores: faces.scores, retry: gate };
+  const status = faces.failures.length === 0 ? 'SUCCESS' : 'FAILURE';
+  return { status, reasons: faces.outcome ? [...faces.failures, faces.outcome] : faces.failures, scores: faces.scores };
+}
+
+/** Too few frames, a second face, or too few frames with a face: counted over every frame the client sent. */
+export function frameGate(
+  frames: readonly { faceCount: number }[],
+  limits: Pick<ExpressDecisionLimits, 'minFrames' | 'multipleFacesShare' | 'minFaceShare'>,
+): 'TOO_FEW_FRAMES' | 'MULTIPLE_FACES' | 'NO_FACE' | undefined {
+  const n = frames.length;
+  if (n < limits.minFrames) return 'TOO_FEW_FRAMES';
+  if (frames.filter((f) => f.faceCount > 1).length / n >= limits.multipleFacesShare) return 'MULTIPLE_FACES';
+  if (frames.filter((f) => f.faceCount === 1).length / n < limits.minFaceShare) return 'NO_FACE';
+  return undefined;
+}
+
+export interface FaceAssessment {
+  /** IDENTITY_CHANGED, SPOOF_DETECTED, FACE_MISMATCH as they apply. */
+  failures: ResultReasonCode[];
+  /** FACE_MATCHED or LIVENESS_ONLY; a mismatch is among the failures. */
+  outcome?: 'FACE_MATCHED' | 'LIVENESS_ONLY';
+  scores: { liveness: number; faceMatch?: number };
+}
+
+/** Identity, passive anti-spoof and face match over the fully analysed face frames. */
+export function assessFaces(
+  faceFrames: readonly FaceFrame[],
+  trusted: Float32Array | undefined,
+  limits: Pick<ExpressDecisionLimits, 'identityThreshold' | 'livenessThreshold' | 'matchFrames'> & { faceMatchThreshold: number },
+): FaceAssessment {
   const liveness = median(faceFrames.map((f) => f.face.liveness)) ?? 0;
   const best = [...faceFrames].sort((a, b) => frameQuality(b) - frameQuality(a)).slice(0, limits.matchFrames);
   const faceMatch = trusted && best.length > 0 ? cosine(sum(best.map((f) => f.face.embedding)), trusted) : undefined;
   const scores = { liveness, ...(faceMatch === undefined ? {} : { faceMatch }) };
-
-  const n = frames.length;
-  const gate = n < limits.minFrames
-    ? 'TOO_FEW_FRAMES'
-    : frames.filter((f) => f.faceCount > 1).length / n >= limits.multipleFacesShare
-      ? 'MULTIPLE_FACES'
-      : faceFrames.length / n < limits.minFaceShare
-        ? 'NO_FACE'
-        : undefined;
-  // These are the failures a user can fix (face the camera alone, hold still):
-  // the only reasons the browser ever hears, as a retry hint.
-  if (gate) return { status: 'FAILURE', reasons: [gate], scores, retry: gate };
-
-  const reasons: ResultReasonCode[] = [];
-  if (minSimilarityToMedoid(faceFrames.map((f) => f.face.embedding)) < limits.identityThreshold) reasons.push('IDENTITY_CHANGED');
-  if (liveness < limits.livenessThreshold) reasons.push('SPOOF_DETECTED');
-  if (faceMatch !== undefined && faceMatch < limits.faceMatchThreshold) reasons.push('FACE_MISMATCH');
-  const status = reasons.length === 0 ? 'SUCCESS' : 'FAILURE';
-  if (faceMatch === undefined) reasons.push('LIVENESS_ONLY');
-  else if (faceMatch >= limits.faceMatchThreshold) reasons.push('FACE_MATCHED');
-  return { status, reasons, scores };
+  const failures: ResultReasonCode[] = [];
+  if (minSimilarityToMedoid(faceFrames.map((f) => f.face.embedding)) < limits.identityThreshold) failures.push('IDENTITY_CHANGED');
+  if (liveness < limits.livenessThreshold) failures.push('SPOOF_DETECTED');
+  const matched = faceMatch !== undefined && faceMatch >= limits.faceMatchThreshold;
+  if (faceMatch !== undefined && !matched) failures.push('FACE_MISMATCH');
+  const outcome = faceMatch === undefined ? 'LIVENESS_ONLY' : matched ? 'FACE_MATCHED' : undefined;
+  return { failures, ...(outcome ? { outcome } : {}), scores };
 }
 
 /**

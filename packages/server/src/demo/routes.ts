@@ -91,9 +91,10 @@ export function demoRoutes(opts: DemoOptions): Router {
       index: 'index.html',
       setHeaders: (res) => {
         // MediaPipe compiles wasm: the page's policy must allow exactly that and nothing looser.
+        // connect-src data: lets MediaPipe's disabled telemetry "post" to an empty data: URL quietly.
         res.setHeader(
           'Content-Security-Policy',
-          "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; style-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+          "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self' data:; style-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
         );
       },
     }),

@@ -8,9 +8,11 @@ import {
   type Mode,
   type TrustedImageResponse,
 } from '@facelight/protocol';
+import { embeddingOf } from '../analysis/analyze-face.js';
 import type { Config } from '../config.js';
 import type { FaceService } from '../face-service.js';
 import { ApiError } from '../http/api-error.js';
+import { refuseDeclaredOversize } from '../http/declared-size.js';
 import { jsonBodyLimit, parseBody } from '../http/validate.js';
 import { hashToken, type Session } from '../sessions/session.js';
 import type { SessionStore } from '../sessions/store.js';
@@ -34,7 +36,7 @@ export function sessionRoutes({ config, store, faces, now = Date.now }: SessionR
     return session;
   }
 
-  router.post('/v1/sessions', express.json({ limit: '16kb' }), async (req, res) => {
+  router.post('/v1/sessions', refuseDeclaredOversize(16 * 1024), express.json({ limit: '16kb' }), async (req, res) => {
     const body = parseBody(CreateSessionRequestSchema, req.body ?? {});
     let mode: Mode = body.mode ?? config.defaultMode;
     if (body.useCase !== undefined) {
@@ -84,6 +86,7 @@ export function sessionRoutes({ config, store, faces, now = Date.now }: SessionR
       next();
     },
     // Raw bytes unless the body is declared JSON; the declared type never decides the image format.
+    refuseDeclaredOversize(jsonBodyLimit(config.image.maxBytes, 1), 'IMAGE_TOO_LARGE'),
     express.raw({ type: (req) => !(req.headers['content-type'] ?? '').includes('json'), limit: config.image.maxBytes }),
     express.json({ limit: jsonBodyLimit(config.image.maxBytes, 1) }),
     imageTooLarge,
@@ -107,7 +110,7 @@ export function sessionRoutes({ config, store, faces, now = Date.now }: SessionR
           : {
               ...s,
               trusted: {
-                embedding: Array.from(face.embedding),
+                embedding: Array.from(embeddingOf(face)),
                 quality,
                 ...(config.storeTrustedImage ? { image: bytes.toString('base64') } : {}),
               },

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FaceQuality, Mode, SessionResult } from '@facelight/protocol';
+import type { ColorStep, FaceQuality, Mode, SessionResult } from '@facelight/protocol';
 
 /** What the verifier keeps about the trusted image: never the pixels unless configured. */
 export interface TrustedFace {
@@ -28,8 +28,11 @@ export interface Session {
   clientTokenHash: string;
   state: SessionState;
   trusted?: TrustedFace;
-  /** Set when the stream claims the session; the nonce also marks which connection owns it. */
-  stream?: { nonce: string; startedAt: number };
+  /**
+   * Set when the stream claims the session; the nonce also marks which
+   * connection owns it. Dynamic: the colour sequence drawn for this nonce.
+   */
+  stream?: { nonce: string; startedAt: number; colors?: ColorStep[] };
   result?: SessionResult;
 }
 

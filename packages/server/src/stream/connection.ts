@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import {
   ClientMessageSchema,
+  type ChallengeMessage,
   type ClientMessage,
+  type ColorStep,
   type HelloMessage,
   type ResultReasonCode,
   type ServerMessage,
@@ -11,12 +13,16 @@ import {
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { AnalysisPool } from '../analysis/pool.js';
-import { expressSettings, type Config } from '../config.js';
-import { decideExpress, type ExpressDecision } from '../decision/express.js';
+import { drawColorSequence } from '../challenge/colors.js';
+import { dynamicSettings, expressSettings, type Config, type DynamicSettings } from '../config.js';
+import { decideDynamic, type DynamicDecision } from '../decision/dynamic.js';
+import { decideExpress } from '../decision/express.js';
 import { tokenMatches } from '../sessions/session.js';
 import type { SessionStore } from '../sessions/store.js';
+import { DisplayLog } from './displays.js';
+import { DynamicPlan } from './dynamic-plan.js';
 import { abortReason, closeCodeFor, StreamError } from './errors.js';
-import { FrameIntake } from './frame-intake.js';
+import { FrameIntake, type EvidenceFrame } from './frame-intake.js';
 
 export interface StreamDeps {
   config: Config;
@@ -35,9 +41,16 @@ type State = 'hello' | 'authenticating' | 'capturing' | 'deciding' | 'ended';
 interface Claim {
   nonce: string;
   trusted?: Float32Array;
-  decision: Parameters<typeof decideExpress>[2];
   intake: FrameIntake;
+  express?: Parameters<typeof decideExpress>[2];
+  dynamic?: { colors: ColorStep[]; displays: DisplayLog; plan: DynamicPlan; decision: Parameters<typeof decideDynamic>[1] };
 }
+
+/** A verdict of either mode, as the connection stores and reports it. */
+type Verdict = Pick<DynamicDecision, 'status' | 'reasons' | 'retry' | 'reflection'> & { scores: { liveness: number; faceMatch?: number; reflection?: number } };
+
+/** Frames allowed beyond the capture's expected count, so a camera running a little fast is not cut off. */
+const FRAME_BUDGET_FACTOR = 1.5;
 
 /**
  * One browser stream: hello → challenge → frames → done → result. Any other
@@ -99,8 +112,13 @@ export class StreamConnection {
           if (this.state !== 'capturing') throw unexpected('done', 'no capture is running');
           this.decide().catch((err: unknown) => this.fail(err));
           return;
-        case 'display':
-          throw unexpected('display', 'colours are only shown in Dynamic mode');
+        case 'display': {
+          if (this.state !== 'capturing' || !this.claim) throw unexpected('display', 'no capture is running');
+          const dynamic = this.claim.dynamic;
+          if (!dynamic) throw unexpected('display', 'colours are only shown in Dynamic mode');
+          dynamic.displays.accept(message.index, message.t, this.now(), this.claim.intake.clock);
+          return;
+        }
         case 'error':
           // The browser gave up (camera lost, user cancelled): a retryable end, not a violation.
           this.log.info({ clientCode: message.code }, 'client ended the stream');
@@ -131,51 +149,84 @@ export class StreamConnection {
     if (!tokenMatches(hello.token, session.clientTokenHash)) throw new StreamError('INVALID_TOKEN', 'the client token does not open this session');
     if (session.state === 'streaming') throw new StreamError('TOKEN_REUSED', 'the client token was already used');
     if (session.state !== 'created') throw new StreamError('SESSION_CLOSED', 'the session is already complete');
-    if (session.mode !== 'express') {
-      throw new StreamError('MODE_NOT_SUPPORTED', `${session.mode} sessions cannot be streamed yet; create an express session`);
-    }
 
     const nonce = randomBytes(16).toString('base64url');
+    const dynamic = session.mode === 'dynamic' ? dynamicSettings(config, session.useCase) : undefined;
+    // Drawn now, for this nonce only, and kept with it: the sequence exists nowhere before the claim.
+    const colors = dynamic ? drawColorSequence(dynamic) : undefined;
     // The one atomic step: of two connections with the same token, only one moves the session out of 'created'.
     const claimed = await store.update(this.sessionId, (s) =>
-      s.state === 'created' ? { ...s, state: 'streaming', stream: { nonce, startedAt: this.now() } } : s,
+      s.state === 'created' ? { ...s, state: 'streaming', stream: { nonce, startedAt: this.now(), ...(colors ? { colors } : {}) } } : s,
     );
     if (!claimed) throw new StreamError('SESSION_NOT_FOUND', 'the session expired');
     if (claimed.stream?.nonce !== nonce) throw new StreamError('TOKEN_REUSED', 'the client token was already used');
 
-    const settings = expressSettings(config, claimed.useCase);
-    const { maxWidth, maxFrames, fps } = settings.capture;
-    this.claim = {
-      nonce,
-      ...(claimed.trusted ? { trusted: Float32Array.from(claimed.trusted.embedding) } : {}),
-      decision: { ...settings.decision, faceMatchThreshold: config.faceMatchThreshold },
-      intake: new FrameIntake(
-        { maxFrameBytes: config.stream.maxFrameBytes, maxWidth, maxFrames, fps },
-        this.deps.pool,
-        (err) => void this.fail(err),
-        this.now(),
-      ),
-    };
+    const trusted = claimed.trusted ? { trusted: Float32Array.from(claimed.trusted.embedding) } : {};
+    let challenge: ChallengeMessage;
+    if (dynamic && colors) {
+      const capture = dynamicCapture(dynamic, colors);
+      const displays = new DisplayLog(colors);
+      const plan = new DynamicPlan(colors, displays, { heavyEvery: dynamic.heavyEvery, maxDelayMs: dynamic.decision.maxDelayMs });
+      this.claim = {
+        nonce,
+        ...trusted,
+        intake: this.intake(capture, plan),
+        dynamic: { colors, displays, plan, decision: { ...dynamic.decision, faceMatchThreshold: config.faceMatchThreshold } },
+      };
+      challenge = { type: 'challenge', mode: 'dynamic', nonce, oval: dynamic.oval, capture, colors };
+    } else {
+      const settings = expressSettings(config, claimed.useCase);
+      this.claim = {
+        nonce,
+        ...trusted,
+        intake: this.intake(settings.capture),
+        express: { ...settings.decision, faceMatchThreshold: config.faceMatchThreshold },
+      };
+      challenge = { type: 'challenge', mode: 'express', nonce, oval: settings.oval, capture: settings.capture };
+    }
     // The client left while the session was being claimed.
     if (this.state !== 'authenticating') return this.storeFailure('CLIENT_DISCONNECTED');
     this.state = 'capturing';
-    this.send({ type: 'challenge', mode: 'express', nonce, oval: settings.oval, capture: settings.capture });
+    this.send(challenge);
     this.arm(config.stream.alignTimeoutMs, 'IDLE_TIMEOUT', 'no frame arrived after the challenge');
-    this.log.info({ useCase: claimed.useCase }, 'stream started');
+    this.log.info({ useCase: claimed.useCase, mode: challenge.mode }, 'stream started');
+  }
+
+  private intake(capture: { maxWidth: number; maxFrames: number; fps: number }, plan?: DynamicPlan): FrameIntake {
+    const { maxWidth, maxFrames, fps } = capture;
+    const limits = { maxFrameBytes: this.deps.config.stream.maxFrameBytes, maxWidth, maxFrames, fps };
+    return new FrameIntake(limits, this.deps.pool, (err) => void this.fail(err), this.now(), plan);
   }
 
   private async decide(): Promise<void> {
     const claim = this.claim!;
+    const dynamic = claim.dynamic;
+    if (dynamic) {
+      if (!dynamic.displays.complete) throw unexpected('done', `only ${dynamic.displays.times.length} of ${dynamic.colors.length} colours were reported`);
+      const clock = claim.intake.clock;
+      if (clock) dynamic.displays.checkAll(clock);
+    }
     this.state = 'deciding';
     this.clearTimer();
     await claim.intake.settled();
     if (this.state !== 'deciding') return; // a frame failed meanwhile
-    const decision = decideExpress(claim.intake.observations, claim.trusted, claim.decision);
-    const stored = await this.store(this.result(decision), 'completed');
+    const { intake } = claim;
+    const decision: Verdict = dynamic
+      ? decideDynamic(
+          { samples: intake.samples, observations: intake.observations, colors: dynamic.colors, displayTimes: dynamic.displays.times, ...(claim.trusted ? { trusted: claim.trusted } : {}) },
+          dynamic.decision,
+        )
+      : decideExpress(intake.observations, claim.trusted, claim.express!);
+    // Dynamic evidence shows the face as the room lit it, never under a colour.
+    const evidence = dynamic ? intake.evidenceWhere((t) => !dynamic.plan.lit(t)) : intake.evidence;
+    const stored = await this.store(this.result(decision, evidence), 'completed');
     if (this.state !== 'deciding') return;
     if (!stored) throw new StreamError('SESSION_NOT_FOUND', 'the session expired or was deleted before its result was stored');
     this.end();
-    this.log.info({ status: decision.status, reasons: decision.reasons, frames: claim.intake.count }, 'session decided');
+    this.log.info(
+      { status: decision.status, reasons: decision.reasons, frames: intake.count, reflection: decision.scores.reflection, delayMs: decision.reflection?.delayMs },
+      'session decided',
+    );
     // Status and a retry hint only: scores and reasons are for the integrator's backend.
     this.send({ type: 'result', status: decision.status, ...(decision.retry ? { retry: { code: decision.retry } } : {}) });
     this.ws.close(1000);
@@ -207,7 +258,7 @@ export class StreamConnection {
 
   private async storeFailure(reason: ResultReasonCode): Promise<void> {
     try {
-      await this.store(this.result({ status: 'FAILURE', reasons: [reason], scores: { liveness: 0 } }), 'failed');
+      await this.store(this.result({ status: 'FAILURE', reasons: [reason], scores: { liveness: 0 } }, this.claim?.intake.evidence), 'failed');
       this.log.info({ reason }, 'session failed');
     } catch (err) {
       this.log.error({ err }, 'cannot store the failed session');
@@ -223,17 +274,18 @@ export class StreamConnection {
     return stored !== undefined;
   }
 
-  private result({ status, reasons, scores }: Omit<ExpressDecision, 'retry'>): SessionResult {
-    const evidence = this.claim?.intake.evidence;
+  private result({ status, reasons, scores, reflection }: Omit<Verdict, 'retry'>, evidence: EvidenceFrame | undefined): SessionResult {
     return {
       sessionId: this.sessionId,
       status,
-      mode: 'express',
+      mode: this.claim?.dynamic ? 'dynamic' : 'express',
       reasons,
       scores: {
         liveness: round(scores.liveness),
         ...(scores.faceMatch === undefined ? {} : { faceMatch: round(scores.faceMatch) }),
+        ...(scores.reflection === undefined ? {} : { reflection: round(scores.reflection) }),
       },
+      ...(reflection ? { reflection } : {}),
       // Empty only when the stream ended before any frame was analysed.
       evidence: evidence
         ? { frame: evidence.jpeg.toString('base64'), seq: evidence.seq, width: evidence.width, height: evidence.height }
@@ -272,6 +324,16 @@ function parseClientMessage(bytes: Buffer): ClientMessage {
     throw new StreamError('BAD_MESSAGE', `invalid message${issue ? ` at ${issue.path.join('.') || '(root)'}: ${issue.message}` : ''}`);
   }
   return parsed.data;
+}
+
+/**
+ * A Dynamic challenge's capture: frames from the start of the warm-up through
+ * the colours and the tail, with a frame budget half again the expected count.
+ */
+function dynamicCapture(s: DynamicSettings, colors: readonly ColorStep[]): Required<ChallengeMessage['capture']> {
+  const durationMs = s.warmupMs + colors.reduce((a, c) => a + c.ms, 0) + s.tailMs;
+  const maxFrames = Math.ceil((s.capture.fps * durationMs * FRAME_BUDGET_FACTOR) / 1000);
+  return { ...s.capture, durationMs, maxFrames, warmupMs: s.warmupMs, tailMs: s.tailMs };
 }
 
 const unexpected = (what: string, why: string) => new StreamError('UNEXPECTED_MESSAGE', `unexpected ${what}: ${why}`);

@@ -1,8 +1,10 @@
-import { decodeFrame, FrameCodecError, type Frame } from '@facelight/protocol';
-import { ALL_NEEDS, type ImageAnalysis } from '../analysis/analyze-face.js';
+import { decodeFrame, FrameCodecError, type Frame, type FrameHeader } from '@facelight/protocol';
+import { ALL_NEEDS, type AnalysisNeeds, type ImageAnalysis } from '../analysis/analyze-face.js';
 import type { AnalysisPool } from '../analysis/pool.js';
+import type { FrameSample } from '../decision/dynamic.js';
 import { frameQuality } from '../decision/evidence.js';
 import type { FrameObservation } from '../decision/express.js';
+import type { FrameClock } from './displays.js';
 import { readDimensions } from '../image/header.js';
 import { decodeEncoded } from '../image/normalise.js';
 import { StreamError } from './errors.js';
@@ -17,14 +19,29 @@ export interface FrameLimits {
   fps: number;
 }
 
-/** The best face frame so far, kept as sent: it becomes the session's evidence. */
+/** One of the best face frames so far, kept as sent: the best one allowed becomes the session's evidence. */
 export interface EvidenceFrame {
   jpeg: Buffer;
   seq: number;
+  t: number;
   width: number;
   height: number;
   quality: number;
 }
+
+/** What to compute for each frame, and which frames may stand as evidence. */
+export interface FramePlan {
+  /** `index` counts accepted frames from 0. */
+  needs(header: FrameHeader, index: number): AnalysisNeeds;
+  /** Asked once a frame is analysed; the final choice may narrow it further (see `evidenceWhere`). */
+  mayBeEvidence(t: number): boolean;
+}
+
+/** Express: every frame in full, any frame as evidence. */
+export const FULL_PLAN: FramePlan = { needs: () => ALL_NEEDS, mayBeEvidence: () => true };
+
+/** Evidence candidates kept: enough that a later, stricter choice still finds one, without holding many JPEGs. */
+const EVIDENCE_CANDIDATES = 3;
 
 /**
  * Frames analysed at once per connection: two keep up with 15 fps on the
@@ -47,12 +64,15 @@ const RATE_FACTOR = 3;
  * of the work is done by the time the client says `done`.
  */
 export class FrameIntake {
-  /** In the order the analyses finished, which the decision does not depend on. */
+  /** Frames analysed in full, in the order the analyses finished, which the decisions do not depend on. */
   readonly observations: FrameObservation[] = [];
-  evidence: EvidenceFrame | undefined;
+  /** Every frame analysed with `regions`, with its capture time. */
+  readonly samples: FrameSample[] = [];
+  private readonly candidates: EvidenceFrame[] = [];
   private received = 0;
   private lastSeq = -1;
   private lastT = 0;
+  private clockState: FrameClock | undefined;
   private tokens: number;
   private refilledAt: number;
   private active = 0;
@@ -66,6 +86,7 @@ export class FrameIntake {
     /** A frame that failed after `accept` returned: undecodable (StreamError) or the analysis itself. */
     private readonly onError: (err: unknown) => void,
     now: number,
+    private readonly plan: FramePlan = FULL_PLAN,
   ) {
     this.tokens = limits.fps;
     this.refilledAt = now;
@@ -73,6 +94,21 @@ export class FrameIntake {
 
   get count(): number {
     return this.received;
+  }
+
+  /** How the accepted frames' capture times relate to when they arrived; undefined before the first. */
+  get clock(): FrameClock | undefined {
+    return this.clockState;
+  }
+
+  /** The best frame allowed as evidence so far. */
+  get evidence(): EvidenceFrame | undefined {
+    return this.candidates[0];
+  }
+
+  /** The best frame allowed as evidence that also satisfies `allowed` (judged once the whole session is known). */
+  evidenceWhere(allowed: (t: number) => boolean): EvidenceFrame | undefined {
+    return this.candidates.find((c) => allowed(c.t));
   }
 
   /** Refuses a frame with a StreamError, or queues it for analysis. */
@@ -108,11 +144,13 @@ export class FrameIntake {
     this.refilledAt = now;
     if (this.tokens < 1) throw new StreamError('RATE_LIMITED', `frames arrive faster than ${RATE_FACTOR * fps} per second`);
     this.tokens -= 1;
+    const needs = this.plan.needs(frame.header, this.received);
     this.received++;
     this.lastSeq = seq;
     this.lastT = t;
+    this.clockState = { minLagMs: Math.min(this.clockState?.minLagMs ?? Infinity, now - t), firstT: this.clockState?.firstT ?? t };
     this.work.push(
-      this.inSlot(() => this.analyse(frame)).catch((err: unknown) => {
+      this.inSlot(() => this.analyse(frame, needs)).catch((err: unknown) => {
         if (!this.closed) this.onError(err);
       }),
     );
@@ -128,7 +166,7 @@ export class FrameIntake {
     this.closed = true;
   }
 
-  private async analyse({ header, jpeg }: Frame): Promise<void> {
+  private async analyse({ header, jpeg }: Frame, needs: AnalysisNeeds): Promise<void> {
     if (this.closed) return;
     let image;
     try {
@@ -137,14 +175,26 @@ export class FrameIntake {
       throw new StreamError('BAD_FRAME', `frame ${header.seq} is not a decodable JPEG`);
     }
     if (this.closed) return;
-    const observation = observe(header.seq, await this.pool.analyze(image, ALL_NEEDS));
+    const analysis = await this.pool.analyze(image, needs);
     if (this.closed) return;
-    this.observations.push(observation);
-    const quality = frameQuality(observation);
-    if (!this.evidence || quality > this.evidence.quality) {
-      // A copy, so the evidence does not pin the whole socket buffer it arrived in.
-      this.evidence = { jpeg: Buffer.from(jpeg), seq: header.seq, width: observation.width, height: observation.height, quality };
+    if (needs.regions) {
+      this.samples.push({ seq: header.seq, t: header.t, faceCount: analysis.faceCount, regions: analysis.face?.regions ?? null });
     }
+    if (needs.embedding === false) return;
+    const observation = observe(header.seq, analysis);
+    this.observations.push(observation);
+    if (this.plan.mayBeEvidence(header.t)) this.consider(jpeg, header, observation);
+  }
+
+  private consider(jpeg: Uint8Array, header: FrameHeader, observation: FrameObservation): void {
+    const quality = frameQuality(observation);
+    const worst = this.candidates[EVIDENCE_CANDIDATES - 1];
+    if (worst && quality <= worst.quality) return;
+    // A copy, so the evidence does not pin the whole socket buffer it arrived in.
+    const candidate = { jpeg: Buffer.from(jpeg), seq: header.seq, t: header.t, width: observation.width, height: observation.height, quality };
+    const at = this.candidates.findIndex((c) => quality > c.quality);
+    this.candidates.splice(at < 0 ? this.candidates.length : at, 0, candidate);
+    this.candidates.length = Math.min(this.candidates.length, EVIDENCE_CANDIDATES);
   }
 
   private async inSlot(task: () => Promise<void>): Promise<void> {
@@ -164,14 +214,14 @@ export class FrameIntake {
 function observe(seq: number, analysis: ImageAnalysis): FrameObservation {
   const { width, height, faceCount, face } = analysis;
   if (!face) return { seq, width, height, faceCount };
-  const { quality, liveness } = face;
-  if (!quality || liveness === undefined) throw new Error('the frame analysis skipped the quality or liveness stage');
+  const { quality, liveness, embedding } = face;
+  if (!quality || liveness === undefined || !embedding) throw new Error('the frame analysis skipped a stage the decision needs');
   const { sharpness, yawDeg, pitchDeg, rollDeg } = quality;
   return {
     seq,
     width,
     height,
     faceCount,
-    face: { embedding: face.embedding, liveness, detectionScore: face.detectionScore, sharpness, yawDeg, pitchDeg, rollDeg },
+    face: { embedding, liveness, detectionScore: face.detectionScore, sharpness, yawDeg, pitchDeg, rollDeg },
   };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameSchedule, capturePlan, captureSize } from './frame-schedule.js';
+import { FrameSchedule, capturePlan, captureSize, samplingRate } from './frame-schedule.js';
 
 /** Capture times of a camera at `fps` with ±2 ms jitter, starting at 5000 ms. */
 const cameraTimes = (fps: number, count: number) => Array.from({ length: count }, (_, i) => 5000 + (i * 1000) / fps + (i % 2 ? 2 : -2));
@@ -50,4 +50,14 @@ test('capture size scales down to maxWidth and never up', () => {
   assert.deepEqual(captureSize(640, 480, 480), { w: 480, h: 360 });
   assert.deepEqual(captureSize(640, 480, 1280), { w: 640, h: 480 });
   assert.deepEqual(captureSize(1280, 720, 640), { w: 640, h: 360 });
+});
+
+test('no thinning when the camera is no faster than asked, even with jittery capture times', () => {
+  assert.equal(samplingRate(30, 30), Infinity);
+  assert.equal(samplingRate(30, 24), Infinity);
+  assert.equal(samplingRate(30, 60), 30);
+  // A 30 fps camera whose capture times sometimes come 16–24 ms apart: all kept.
+  const times = [0, 33, 57, 100, 133, 149, 200].map((t) => 5000 + t);
+  assert.equal(run({ fps: samplingRate(30, 30), maxFrames: 100 }, times).length, times.length);
+  assert.ok(run({ fps: 30, maxFrames: 100 }, times).length < times.length);
 });

@@ -61,3 +61,12 @@ export function captureSize(videoWidth: number, videoHeight: number, maxWidth: n
   const scale = Math.min(1, maxWidth / videoWidth);
   return { w: Math.max(1, Math.round(videoWidth * scale)), h: Math.max(1, Math.round(videoHeight * scale)) };
 }
+
+/**
+ * The rate to sample a camera at to honour `requestedFps`: every frame when
+ * the camera is no faster, since thinning a 30 fps camera "to 30 fps" drops
+ * the frames whose capture times jitter early (seen: 15–25 ms after the previous one).
+ */
+export function samplingRate(requestedFps: number, cameraFps: number): number {
+  return requestedFps >= cameraFps ? Infinity : requestedFps;
+}

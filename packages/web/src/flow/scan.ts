@@ -1,9 +1,10 @@
-import type { HelloMessage } from '@facelight/protocol';
+import type { ChallengeMessage, ColorStep, HelloMessage } from '@facelight/protocol';
 import type { FaceLandmarker } from '@mediapipe/tasks-vision';
 import { alignByCountdown, alignWithLandmarker, type Alignment } from '../alignment/aligner.js';
 import { hasWebGL2, loadLandmarker } from '../alignment/landmarker.js';
 import { assertCameraAvailable, describeCamera, listCameras, openCamera, stopCamera } from '../camera/camera.js';
 import { isFrameRateTooLow, measureFrameRate } from '../camera/frame-rate.js';
+import { captureDynamic } from '../capture/dynamic-capture.js';
 import { captureExpress, type Capture } from '../capture/express-capture.js';
 import { FacelightError, isFacelightError } from '../errors.js';
 import { DEFAULT_ALIGN_TIMEOUT_MS, defaultAssetsBaseUrl, type ScanOptions, type ScanResult } from '../options.js';
@@ -12,6 +13,7 @@ import type { ScanView } from '../ui/view.js';
 import { mark } from '../timing.js';
 import { SDK_VERSION } from '../version.js';
 import { transition, type ScanEvent, type ScanState } from './machine.js';
+import { noticeAccepted, rememberNotice } from './photosensitivity.js';
 
 /** States in which the camera may be (re)opened: before capture starts. */
 const CAMERA_STATES: ReadonlySet<ScanState> = new Set(['camera', 'loading', 'connecting', 'aligning']);
@@ -59,7 +61,7 @@ export class Scan {
       mark('start');
       this.go('START');
       this.watchPage();
-      checkBrowser();
+      checkBrowser(!this.options.mediaStream);
       // Fetch the model while the user answers the camera prompt.
       this.landmarker = hasWebGL2() ? loadLandmarker(this.assetsBaseUrl()).catch(() => undefined) : Promise.resolve(undefined);
 
@@ -68,7 +70,7 @@ export class Scan {
       const fps = await this.guard(measureFrameRate(video));
       if (isFrameRateTooLow(fps)) throw new FacelightError('LOW_FRAME_RATE', `The camera delivers ${fps.toFixed(1)} frames per second.`);
       this.go('CAMERA_READY');
-      void this.offerCameras();
+      if (!this.options.mediaStream) void this.offerCameras();
 
       const landmarker = await this.guard(this.landmarker);
       this.go('ALIGNER_READY');
@@ -77,10 +79,16 @@ export class Scan {
         onFailure: (error) => this.interrupt(error),
       });
       const challenge = await this.guard(this.client.challenge);
-      if (challenge.mode !== 'express') {
-        throw new FacelightError('VERIFIER_ERROR', `UNSUPPORTED_MODE: this SDK version captures express sessions only, not ${challenge.mode}`);
+      const colors = challenge.mode === 'dynamic' ? challengeColors(challenge) : undefined;
+      if (colors && this.options.photosensitivityNotice !== false && !noticeAccepted()) {
+        this.go('NOTICE_REQUIRED');
+        const accepted = await this.guard(new Promise<boolean>((resolve) => this.view.showNotice(resolve)));
+        if (!accepted) throw new FacelightError('CANCELLED', 'The user declined the photosensitivity notice.');
+        rememberNotice();
+        this.go('NOTICE_ACCEPTED');
+      } else {
+        this.go('CHALLENGE_RECEIVED');
       }
-      this.go('CHALLENGE_RECEIVED');
       this.view.showOval(challenge.oval);
 
       this.alignment = landmarker
@@ -103,12 +111,14 @@ export class Scan {
         this.view.hideCameras();
         const client = this.client;
         mark('capture-start');
-        this.capture = captureExpress(
-          video,
-          challenge.capture,
-          (frame) => client.sendFrame(frame.header, frame.jpeg),
-          (fraction) => this.progress(fraction),
-        );
+        this.capture = colors
+          ? this.captureDynamic(challenge, colors, client, cameraFps(this.camera!, fps))
+          : captureExpress(
+              video,
+              challenge.capture,
+              (frame) => client.sendFrame(frame.header, frame.jpeg),
+              (fraction) => this.progress(fraction),
+            );
         await this.guard(this.capture.finished);
         this.progress(1);
       }
@@ -134,6 +144,23 @@ export class Scan {
     }
   }
 
+  private captureDynamic(challenge: ChallengeMessage, colors: readonly ColorStep[], client: StreamClient, fps: number): Capture {
+    return captureDynamic({
+      video: this.view.video,
+      cameraFps: fps,
+      capture: challenge.capture,
+      colors,
+      surface: this.view.flash,
+      deliver: (frame) => client.sendFrame(frame.header, frame.jpeg),
+      onDisplay: (index, t) => {
+        if (index === -1) return this.go('FLASH_END');
+        if (index === 0) this.go('FLASH_START');
+        client.sendDisplay(index, t);
+      },
+      onProgress: (fraction) => this.progress(fraction),
+    });
+  }
+
   private go(event: ScanEvent): void {
     const next = transition(this.state, event);
     if (!next) throw new Error(`Facelight: ${event} is not allowed in state ${this.state}`);
@@ -146,14 +173,15 @@ export class Scan {
   }
 
   private async switchCamera(deviceId: string | undefined, mustUseDevice: boolean): Promise<void> {
-    const opening = (this.opening = openCamera(deviceId, mustUseDevice));
+    const given = this.options.mediaStream;
+    const opening = (this.opening = given ? Promise.resolve(given) : openCamera(deviceId, mustUseDevice));
     const stream = await this.guard(opening);
     if (!CAMERA_STATES.has(this.state)) {
       // The scan moved on (capture started, or it ended) while the camera was opening.
-      stopCamera(stream);
+      this.stopStream(stream);
       return;
     }
-    stopCamera(this.camera);
+    this.stopStream(this.camera);
     this.camera = stream;
     for (const track of stream.getVideoTracks()) {
       track.addEventListener('ended', () => {
@@ -227,8 +255,13 @@ export class Scan {
     });
   }
 
+  /** Stops a camera the SDK opened; a test page's own stream is the page's to stop. */
+  private stopStream(stream: MediaStream | undefined): void {
+    if (stream !== this.options.mediaStream) stopCamera(stream);
+  }
+
   private releaseCamera(): void {
-    stopCamera(this.camera);
+    this.stopStream(this.camera);
     this.camera = undefined;
   }
 
@@ -238,21 +271,32 @@ export class Scan {
     this.client?.close();
     this.releaseCamera();
     // A camera the user grants after the scan ended (the prompt was still open) must not stay on.
-    void this.opening?.then(stopCamera, () => undefined);
-    this.view.video.srcObject = null;
+    void this.opening?.then((stream) => this.stopStream(stream), () => undefined);
+    this.view.detachStream();
     void this.landmarker?.then((landmarker) => landmarker?.close());
     for (const cleanup of this.cleanups.splice(0)) cleanup();
   }
 }
 
 /** APIs the scan cannot do without, checked up front so the failure is clear. */
-function checkBrowser(): void {
-  assertCameraAvailable();
+function checkBrowser(needsCamera: boolean): void {
+  if (needsCamera) assertCameraAvailable();
   const missing = [
     typeof WebSocket === 'undefined' && 'WebSocket',
     !('requestVideoFrameCallback' in HTMLVideoElement.prototype) && 'requestVideoFrameCallback',
   ].filter(Boolean);
   if (missing.length > 0) throw new FacelightError('UNSUPPORTED_BROWSER', `Missing ${missing.join(', ')}.`);
+}
+
+/** The rate the camera was configured at, which the track reports; else the one measured. */
+function cameraFps(camera: MediaStream, measuredFps: number): number {
+  return describeCamera(camera).frameRate ?? measuredFps;
+}
+
+/** A Dynamic challenge without colours cannot be captured: the verifier broke the contract. */
+function challengeColors(challenge: ChallengeMessage): readonly ColorStep[] {
+  if (!challenge.colors?.length) throw new FacelightError('VERIFIER_ERROR', 'BAD_MESSAGE: a dynamic challenge without colours');
+  return challenge.colors;
 }
 
 /** Anything that is not already an SDK error is a browser API failing under us. */

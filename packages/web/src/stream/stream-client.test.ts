@@ -51,7 +51,7 @@ test('stream URL: http → ws, https → wss, under the server base path', () =>
   assert.equal(streamUrl('https://id.example.com/facelight/', 'a b'), 'wss://id.example.com/facelight/v1/sessions/a%20b/stream');
 });
 
-test('hello → challenge → frames → done → result', async () => {
+test('hello → challenge → frames and display times → done → result', async () => {
   const received: unknown[] = [];
   const verifier = await fakeVerifier((socket) => {
     socket.on('message', (data, isBinary) => {
@@ -69,12 +69,14 @@ test('hello → challenge → frames → done → result', async () => {
     const { client, failures } = connect(verifier.base);
     assert.deepEqual(await client.challenge, challenge);
     client.sendFrame({ type: 'frame', seq: 0, t: 100.5, w: 480, h: 360 }, JPEG);
+    client.sendDisplay(0, 150.25);
     client.sendFrame({ type: 'frame', seq: 1, t: 167.2, w: 480, h: 360 }, JPEG);
     client.sendDone();
     assert.deepEqual(await client.result, { type: 'result', status: 'FAILURE', retry: { code: 'TOO_FEW_FRAMES' } });
     assert.deepEqual(received, [
       hello,
       { type: 'frame', seq: 0, t: 100.5, w: 480, h: 360 },
+      { type: 'display', index: 0, t: 150.25 },
       { type: 'frame', seq: 1, t: 167.2, w: 480, h: 360 },
       { type: 'done' },
     ]);

@@ -3,6 +3,7 @@ import {
   ServerMessageSchema,
   encodeFrame,
   type ChallengeMessage,
+  type DisplayMessage,
   type FrameHeader,
   type HelloMessage,
   type ResultMessage,
@@ -70,6 +71,11 @@ export class StreamClient {
 
   sendFrame(header: FrameHeader, jpeg: Uint8Array): void {
     if (this.isOpen()) this.socket.send(encodeFrame(header, jpeg));
+  }
+
+  /** Colour `index` of a Dynamic challenge was first on screen at `t` (page clock). */
+  sendDisplay(index: number, t: number): void {
+    if (this.isOpen()) this.socket.send(JSON.stringify({ type: 'display', index, t } satisfies DisplayMessage));
   }
 
   /** Ends the capture; the verifier answers with the result. */

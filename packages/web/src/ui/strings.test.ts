@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FEEDBACK_CODES, SDK_ERROR_CODES } from '@facelight/protocol';
-import { STRING_TABLES, format, resolveStrings, retryText } from './strings.js';
+import { RETRYABLE_CODES, STRING_TABLES, format, resolveStrings, retryText } from './strings.js';
 
 test('every feedback and error code has a text in every language', () => {
   for (const [lang, table] of Object.entries(STRING_TABLES)) {
@@ -33,4 +33,14 @@ test('placeholders and retry hints', () => {
   assert.equal(retryText(en, 'NO_FACE'), en['retry.NO_FACE']);
   assert.equal(retryText(en, 'SPOOF_DETECTED'), en['retry.default']);
   assert.equal(retryText(en, undefined), en['retry.default']);
+});
+
+test('every retryable result code has a hint of its own in every language', () => {
+  for (const [lang, table] of Object.entries(STRING_TABLES)) {
+    for (const code of RETRYABLE_CODES) {
+      assert.notEqual(retryText(table, code), table['retry.default'], `${lang} retry.${code}`);
+    }
+  }
+  assert.match(resolveStrings('en')['retry.REFLECTION_TOO_WEAK'], /brightness/);
+  assert.match(resolveStrings('fr')['retry.REFLECTION_TOO_WEAK'], /luminosité/);
 });

@@ -1,5 +1,21 @@
 import type { FeedbackCode, ResultReasonCode, SdkErrorCode } from '@facelight/protocol';
 
+/**
+ * Result codes the user can do something about by trying again, each with its
+ * own hint; any other code (a failed check) gets the generic one, which says
+ * nothing an attacker could learn from.
+ */
+export const RETRYABLE_CODES = [
+  'NO_FACE',
+  'MULTIPLE_FACES',
+  'TOO_FEW_FRAMES',
+  'REFLECTION_TOO_WEAK',
+  'CLIENT_DISCONNECTED',
+  'SESSION_EXPIRED',
+  'VERIFIER_ERROR',
+] as const satisfies readonly ResultReasonCode[];
+type RetryableCode = (typeof RETRYABLE_CODES)[number];
+
 const EN = {
   'feedback.FACE_NOT_FOUND': 'Place your face in the oval',
   'feedback.MULTIPLE_FACES': 'Make sure you are alone in view',
@@ -16,10 +32,17 @@ const EN = {
   'state.camera': 'Starting the camera…',
   'state.loading': 'Preparing…',
   'state.connecting': 'Connecting…',
+  'state.notice': 'Please read this before the scan',
   'state.capturing': 'Scanning… hold still',
+  'state.flashing': 'Hold still while the screen changes colour',
   'state.verifying': 'Verifying…',
   'state.cancelled': 'Scan cancelled',
   'fallback.countdown': 'Centre your face in the oval. Starting in {n}…',
+  'notice.title': 'Flashing colours',
+  'notice.text':
+    'The screen will flash colours for a few seconds. If flashing lights may affect you (for example photosensitive epilepsy), choose Cancel.',
+  'notice.continue': 'Continue',
+  'notice.cancel': 'Cancel',
   'camera.label': 'Camera',
   'camera.unnamed': 'Camera {n}',
   'result.SUCCESS': 'Done, thank you',
@@ -27,9 +50,11 @@ const EN = {
   'retry.NO_FACE': 'Keep your face in the oval until the scan ends.',
   'retry.MULTIPLE_FACES': 'Make sure you are alone in view, then try again.',
   'retry.TOO_FEW_FRAMES': 'Keep your face in the oval and hold still, then try again.',
-  'retry.REFLECTION_TOO_WEAK': 'Turn up the screen brightness or move away from bright light, then try again.',
+  'retry.REFLECTION_TOO_WEAK':
+    'Turn your screen brightness up, face the screen from closer, and avoid bright light behind you or on your face (a window, a lamp), then try again.',
   'retry.CLIENT_DISCONNECTED': 'The connection dropped: check your network and try again.',
   'retry.SESSION_EXPIRED': 'The session expired: please start again.',
+  'retry.VERIFIER_ERROR': 'Something went wrong on our side: please try again in a moment.',
   'retry.default': 'Please try again.',
   'error.title': 'The scan stopped',
   'error.CAMERA_DENIED': 'Camera access was refused. Allow the camera in your browser settings and try again.',
@@ -42,7 +67,7 @@ const EN = {
   'error.SESSION_EXPIRED': 'This scan session has expired. Please start again.',
   'error.VERIFIER_ERROR': 'The verification service could not complete the scan. Please try again.',
   'error.CANCELLED': 'Scan cancelled',
-} as const satisfies Record<`feedback.${FeedbackCode}` | `error.${SdkErrorCode}` | 'retry.default', string> &
+} as const satisfies Record<`feedback.${FeedbackCode}` | `error.${SdkErrorCode}` | `retry.${RetryableCode}` | 'retry.default', string> &
   Partial<Record<`retry.${ResultReasonCode}`, string>> &
   Record<string, string>;
 
@@ -65,10 +90,17 @@ const FR: Strings = {
   'state.camera': 'Démarrage de la caméra…',
   'state.loading': 'Préparation…',
   'state.connecting': 'Connexion…',
+  'state.notice': 'Veuillez lire ceci avant l’analyse',
   'state.capturing': 'Analyse… ne bougez plus',
+  'state.flashing': 'Ne bougez pas pendant que l’écran change de couleur',
   'state.verifying': 'Vérification…',
   'state.cancelled': 'Analyse annulée',
   'fallback.countdown': 'Centrez votre visage dans l’ovale. Début dans {n}…',
+  'notice.title': 'Couleurs clignotantes',
+  'notice.text':
+    'L’écran va clignoter en couleurs pendant quelques secondes. Si les lumières clignotantes peuvent vous gêner (par exemple en cas d’épilepsie photosensible), choisissez Annuler.',
+  'notice.continue': 'Continuer',
+  'notice.cancel': 'Annuler',
   'camera.label': 'Caméra',
   'camera.unnamed': 'Caméra {n}',
   'result.SUCCESS': 'C’est fait, merci',
@@ -76,9 +108,11 @@ const FR: Strings = {
   'retry.NO_FACE': 'Gardez votre visage dans l’ovale jusqu’à la fin de l’analyse.',
   'retry.MULTIPLE_FACES': 'Assurez-vous d’être seul à l’image, puis réessayez.',
   'retry.TOO_FEW_FRAMES': 'Gardez votre visage dans l’ovale sans bouger, puis réessayez.',
-  'retry.REFLECTION_TOO_WEAK': 'Augmentez la luminosité de l’écran ou éloignez-vous d’une lumière forte, puis réessayez.',
+  'retry.REFLECTION_TOO_WEAK':
+    'Augmentez la luminosité de l’écran, rapprochez-vous-en et évitez toute lumière forte derrière vous ou sur votre visage (fenêtre, lampe), puis réessayez.',
   'retry.CLIENT_DISCONNECTED': 'La connexion a été interrompue : vérifiez votre réseau et réessayez.',
   'retry.SESSION_EXPIRED': 'La session a expiré : veuillez recommencer.',
+  'retry.VERIFIER_ERROR': 'Un problème est survenu de notre côté : veuillez réessayer dans un instant.',
   'retry.default': 'Veuillez réessayer.',
   'error.title': 'L’analyse s’est arrêtée',
   'error.CAMERA_DENIED': 'L’accès à la caméra a été refusé. Autorisez la caméra dans les réglages du navigateur et réessayez.',

@@ -13,9 +13,10 @@ export const STYLES = `
   --_success: var(--facelight-success, #16a34a);
   --_failure: var(--facelight-failure, #dc2626);
   --_radius: var(--facelight-radius, 16px);
+  --_font: var(--facelight-font, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
 }
 .root {
-  font-family: var(--facelight-font, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
+  font-family: var(--_font);
   color: var(--_text);
   background: var(--_bg);
   max-width: var(--facelight-max-width, 480px);
@@ -32,8 +33,8 @@ export const STYLES = `
   background: #0f172a;
 }
 .mirror { position: absolute; inset: 0; transform: scaleX(-1); }
-video, .overlay { position: absolute; inset: 0; width: 100%; height: 100%; }
-video { object-fit: cover; }
+.mirror > video, .overlay { position: absolute; inset: 0; width: 100%; height: 100%; }
+.mirror > video { object-fit: cover; }
 .shade { fill: var(--_shade); fill-rule: evenodd; }
 .oval { fill: none; stroke: var(--_oval); stroke-width: 4; vector-effect: non-scaling-stroke; transition: stroke 0.2s; }
 .progress {
@@ -53,18 +54,38 @@ video { object-fit: cover; }
 .camera { display: flex; gap: 8px; align-items: center; justify-content: center; font-size: 0.9rem; }
 .camera select { font: inherit; max-width: 70%; padding: 4px 8px; border-radius: 8px; }
 .camera select:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
-.result {
+.result, .notice {
   position: absolute; inset: 0; display: flex; flex-direction: column; align-items: center; justify-content: center;
-  gap: 8px; padding: 24px; text-align: center; background: var(--_bg);
+  gap: 8px; padding: 24px; text-align: center; background: var(--_bg); overflow: auto;
 }
 .result .icon { width: 64px; height: 64px; }
 .result .icon circle { fill: var(--_failure); }
 .result[data-status="SUCCESS"] .icon circle { fill: var(--_success); }
 .result .icon path { fill: none; stroke: #fff; stroke-width: 6; stroke-linecap: round; stroke-linejoin: round; }
-.result .title { margin: 0; font-size: 1.25rem; font-weight: 700; }
-.result .detail { margin: 0; }
+.result .title, .notice .title { margin: 0; font-size: 1.25rem; font-weight: 700; }
+.result .detail, .notice .detail { margin: 0; }
+.notice .actions { display: flex; gap: 12px; margin-top: 8px; }
+.notice button {
+  font: inherit; font-weight: 600; padding: 8px 20px; border-radius: 8px; cursor: pointer;
+  border: 2px solid var(--_accent); background: transparent; color: var(--_text);
+}
+.notice button.primary { background: var(--_accent); color: #fff; }
+.notice button:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
+/* Over the whole window (a popover's top layer where supported), so the screen colour lights the face. */
+.flash {
+  position: fixed; inset: 0; width: auto; height: auto; max-width: none; max-height: none;
+  margin: 0; padding: 16px; border: 0; z-index: 2147483647; overflow: hidden;
+  display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 16px;
+  font-family: var(--_font);
+}
+.flash video { width: min(40vmin, 320px); border-radius: var(--_radius); transform: scaleX(-1); }
+.flash p {
+  margin: 0; padding: 6px 14px; border-radius: 999px; text-align: center;
+  background: rgba(0, 0, 0, 0.6); color: #fff; font-weight: 600;
+}
 [hidden] { display: none !important; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+/* The UI's own animations only: the Dynamic colours are the check itself and stay (the photosensitivity notice is the safeguard). */
 @media (prefers-reduced-motion: reduce) {
   .oval, .progress { transition: none; }
   .root[data-aligned] .oval, .spinner { animation: none; }

@@ -1,5 +1,6 @@
 import type { FeedbackCode, Oval, SdkErrorCode } from '@facelight/protocol';
 import type { ScanState } from '../flow/machine.js';
+import { FlashOverlay } from './flash-overlay.js';
 import { format, retryText, type StringKey, type Strings } from './strings.js';
 import { STYLES } from './styles.js';
 
@@ -14,11 +15,13 @@ export interface CameraChoice {
 /**
  * The scan's DOM: a mirrored preview with the oval drawn over it in video
  * coordinates (mirrored with it, so the oval sits where the verifier expects
- * the face), one polite live region for every message, a camera picker and the
- * result panel. It only displays; the scan driver decides what.
+ * the face), one polite live region for every message, a camera picker, the
+ * photosensitivity notice, the result panel and the Dynamic colour overlay.
+ * It only displays; the scan driver decides what.
  */
 export class ScanView {
   readonly video: HTMLVideoElement;
+  readonly flash: FlashOverlay;
   private readonly root: HTMLDivElement;
   private readonly stage: HTMLDivElement;
   private readonly overlay: SVGSVGElement;
@@ -30,6 +33,7 @@ export class ScanView {
   private readonly picker: HTMLLabelElement;
   private readonly select: HTMLSelectElement;
   private readonly result: HTMLDivElement;
+  private notice: HTMLElement | undefined;
 
   constructor(
     private readonly host: ShadowRoot,
@@ -55,11 +59,13 @@ export class ScanView {
     this.picker = el('label', { class: 'camera', part: 'camera', hidden: '' });
     this.picker.append(strings['camera.label'], this.select);
     this.root.append(this.stage, this.hint, this.picker);
-    host.replaceChildren(...adoptStyles(host), this.root);
+    this.flash = new FlashOverlay(strings['state.flashing']);
+    host.replaceChildren(...adoptStyles(host), this.root, this.flash.element);
   }
 
   async attachStream(stream: MediaStream): Promise<void> {
     this.video.srcObject = stream;
+    this.flash.attach(stream);
     try {
       await this.video.play();
     } catch (err) {
@@ -107,6 +113,34 @@ export class ScanView {
     this.progress.style.strokeDashoffset = String(1 - fraction);
   }
 
+  /** The photosensitivity notice over the preview; `onAnswer` gets whether the user chose to continue. */
+  showNotice(onAnswer: (accepted: boolean) => void): void {
+    const panel = el('div', { class: 'notice', part: 'notice', role: 'alertdialog', 'aria-labelledby': 'notice-title', 'aria-describedby': 'notice-text' });
+    const title = el('p', { class: 'title', id: 'notice-title' });
+    title.textContent = this.strings['notice.title'];
+    const text = el('p', { class: 'detail', id: 'notice-text' });
+    text.textContent = this.strings['notice.text'];
+    const button = (key: 'notice.cancel' | 'notice.continue', accepted: boolean) => {
+      const b = el('button', { type: 'button', class: accepted ? 'primary' : '' });
+      b.textContent = this.strings[key];
+      b.onclick = () => {
+        this.hideNotice();
+        onAnswer(accepted);
+      };
+      return b;
+    };
+    const accept = button('notice.continue', true);
+    const actions = el('div', { class: 'actions' });
+    actions.append(button('notice.cancel', false), accept);
+    panel.append(title, text, actions);
+    this.hideNotice();
+    this.notice = panel;
+    this.spinner.hidden = true;
+    this.stage.append(panel);
+    // Nothing happens until the user chooses: put the keyboard on the choice.
+    accept.focus();
+  }
+
   showResult(status: 'SUCCESS' | 'FAILURE', retryCode: string | undefined): void {
     const detail = status === 'SUCCESS' ? '' : retryText(this.strings, retryCode);
     this.showPanel(status, this.strings[`result.${status}`], detail);
@@ -135,12 +169,23 @@ export class ScanView {
     this.picker.hidden = true;
   }
 
-  destroy(): void {
+  detachStream(): void {
     this.video.srcObject = null;
+    this.flash.attach(null);
+  }
+
+  destroy(): void {
+    this.detachStream();
     this.host.replaceChildren();
   }
 
+  private hideNotice(): void {
+    this.notice?.remove();
+    this.notice = undefined;
+  }
+
   private showPanel(status: 'SUCCESS' | 'FAILURE', title: string, detail: string): void {
+    this.hideNotice();
     this.spinner.hidden = true;
     this.hideCameras();
     this.result.dataset.status = status;

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ALL_NEEDS, REGIONS_ONLY } from '../analysis/analyze-face.js';
+import { DisplayLog } from './displays.js';
+import { DynamicPlan } from './dynamic-plan.js';
+import { StreamError } from './errors.js';
+
+const colors = [0, 1, 2].map(() => ({ rgb: [255, 255, 255] as [number, number, number], ms: 300 }));
+const clock = { minLagMs: 50, firstT: 500 };
+
+function refusal(fn: () => void): string {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof StreamError, String(err));
+    return err.code;
+  }
+  assert.fail('the report was accepted');
+}
+
+test('reports come once per colour, in order, never dated backwards', () => {
+  const log = new DisplayLog(colors);
+  assert.equal(refusal(() => log.accept(1, 1000, 1050, clock)), 'DISPLAY_OUT_OF_ORDER');
+  log.accept(0, 1000, 1050, clock);
+  assert.equal(refusal(() => log.accept(0, 1000, 1050, clock)), 'DISPLAY_OUT_OF_ORDER');
+  assert.equal(refusal(() => log.accept(1, 999, 1050, clock)), 'DISPLAY_OUT_OF_ORDER');
+  log.accept(1, 1000, 1100, clock); // the same vsync is possible on a stalled page
+  log.accept(2, 1300, 1400, clock);
+  assert.ok(log.complete);
+  assert.equal(refusal(() => log.accept(3, 1600, 1700, clock)), 'DISPLAY_OUT_OF_ORDER');
+  assert.deepEqual(log.times, [1000, 1000, 1300]);
+});
+
+test('report times must fit the frames: not after they arrived, not long before, not before the capture began', () => {
+  // The fastest frame arrived 50 ms after its capture time; a report 200 ms "early" is dated in the future.
+  assert.equal(refusal(() => new DisplayLog(colors).accept(0, 1000, 850, clock)), 'DISPLAY_TIME_IMPLAUSIBLE');
+  assert.equal(refusal(() => new DisplayLog(colors).accept(0, 1000, 7000, clock)), 'DISPLAY_TIME_IMPLAUSIBLE');
+  assert.equal(refusal(() => new DisplayLog(colors).accept(0, 400, 460, clock)), 'DISPLAY_TIME_IMPLAUSIBLE');
+  // Reports before any frame are checked once the frames are in.
+  const early = new DisplayLog(colors);
+  early.accept(0, 1000, 1020, undefined);
+  assert.equal(refusal(() => early.checkAll({ minLagMs: 200, firstT: 500 })), 'DISPLAY_TIME_IMPLAUSIBLE');
+  early.checkAll({ minLagMs: 40, firstT: 500 });
+});
+
+test('the Dynamic plan: light analysis under the colours except one frame in heavyEvery; evidence only outside them', () => {
+  const log = new DisplayLog(colors);
+  const plan = new DynamicPlan(colors, log, { heavyEvery: 5, maxDelayMs: 350 });
+  const header = (t: number) => ({ type: 'frame' as const, seq: 0, t, w: 640, h: 480 });
+  // Warm-up, before any report: one frame in two in full.
+  assert.equal(plan.needs(header(600), 0).embedding, undefined);
+  assert.deepEqual(plan.needs(header(633), 1), REGIONS_ONLY);
+  assert.deepEqual({ ...plan.needs(header(600), 0), regions: false }, { ...ALL_NEEDS, regions: false });
+  assert.ok(plan.mayBeEvidence(600));
+  log.accept(0, 1000, 1050, clock);
+  assert.deepEqual(plan.needs(header(1100), 12), REGIONS_ONLY);
+  assert.equal(plan.needs(header(1100), 15).regions, true);
+  assert.equal(plan.needs(header(1100), 15).liveness, true);
+  assert.ok(!plan.mayBeEvidence(1100) && plan.mayBeEvidence(990));
+  log.accept(1, 1300, 1350, clock);
+  log.accept(2, 1600, 1650, clock);
+  // The last colour ends at 1900 (+ half again for drift) and the face may lag it by 350 ms.
+  assert.ok(plan.lit(2399) && !plan.lit(2400));
+});

@@ -1,0 +1,46 @@
+import type { ColorStep, FrameHeader } from '@facelight/protocol';
+import { ALL_NEEDS, REGIONS_ONLY, type AnalysisNeeds } from '../analysis/analyze-face.js';
+import type { DisplayLog } from './displays.js';
+import type { FramePlan } from './frame-intake.js';
+
+const FULL_WITH_REGIONS: AnalysisNeeds = { ...ALL_NEEDS, regions: true };
+
+/**
+ * Which Dynamic frames get the heavy stages. At 30 fps the full analysis
+ * (~95 ms, two thirds of it the embedding) cannot run on every frame with
+ * two threads; the reflection needs only detection, landmarks and region
+ * means (~12 ms). So every frame gets those, and one in `heavyEvery` during
+ * the colours, one in two before and after them, is analysed in full for
+ * identity, anti-spoof and evidence.
+ */
+export class DynamicPlan implements FramePlan {
+  constructor(
+    private readonly colors: readonly ColorStep[],
+    private readonly displays: DisplayLog,
+    private readonly settings: { heavyEvery: number; maxDelayMs: number },
+  ) {}
+
+  needs(header: FrameHeader, index: number): AnalysisNeeds {
+    const every = this.lit(header.t) ? this.settings.heavyEvery : 2;
+    return index % every === 0 ? FULL_WITH_REGIONS : REGIONS_ONLY;
+  }
+
+  mayBeEvidence(t: number): boolean {
+    return !this.lit(t);
+  }
+
+  /**
+   * Whether a frame captured at `t` may show the face under a colour, from
+   * the reports so far: from the first colour's presentation until the last
+   * colour has ended (its scheduled time and half again, for drift) plus the
+   * longest physical delay. Before any report the colours have not started.
+   */
+  lit(t: number): boolean {
+    const times = this.displays.times;
+    const first = times[0];
+    if (first === undefined || t < first) return false;
+    if (!this.displays.complete) return true;
+    const last = this.colors.length - 1;
+    return t < times[last]! + 1.5 * this.colors[last]!.ms + this.settings.maxDelayMs;
+  }
+}

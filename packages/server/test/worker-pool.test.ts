@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createWorkerPool, WorkerPoolError, WorkerTimeoutError } from '../src/workers/pool.js';
+
+const busyWorker = new URL('./fixtures/busy-worker.ts', import.meta.url);
+
+test('an eager pool runs `size` tasks at once', async () => {
+  // Timers decide this, not CPU speed: both tasks start together and hit the
+  // deadline together; one worker would start the second only after the first timed out.
+  const pool = createWorkerPool<number, number>({ name: 'busy', workerUrl: busyWorker, size: 2, eager: true, timeoutMs: 300 });
+  try {
+    await pool.ready;
+    const start = performance.now();
+    const settled = await Promise.all([pool.run(5000), pool.run(5000)].map((p) => p.then(() => Number.NaN, (err: unknown) => {
+      assert.ok(err instanceof WorkerTimeoutError);
+      return performance.now() - start;
+    })));
+    assert.ok(Math.abs(settled[0]! - settled[1]!) < 150, `timeouts at ${settled.map((ms) => ms.toFixed(0)).join(' and ')} ms`);
+    assert.equal(await pool.run(1), 1, 'the replaced workers serve the next task');
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a full queue refuses work at once', async () => {
+  const pool = createWorkerPool<number, number>({ name: 'busy', workerUrl: busyWorker, size: 1, eager: true, maxQueue: 1 });
+  try {
+    await pool.ready;
+    const running = pool.run(300);
+    await new Promise((r) => setTimeout(r, 50));
+    const queued = pool.run(1);
+    await assert.rejects(pool.run(1), WorkerPoolError);
+    assert.deepEqual(await Promise.all([running, queued]), [300, 1]);
+  } finally {
+    await pool.close();
+  }
+});
