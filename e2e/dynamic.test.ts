@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { ATTACK_MODES, type AttackMode, type SceneInput } from '@facelight/simulator';
 import type { Page } from 'playwright-core';
@@ -75,6 +76,17 @@ describe('Dynamic liveness in Chromium', () => {
     assert.equal(o.status, 'SUCCESS');
     assert.ok(o.reasons.includes('FACE_MATCHED'));
     assert.ok((o.scores.reflection ?? 0) > 0);
+
+    // The demo plots what the backend got: emitted colours against the face's response.
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(`${verifier.url}/#result=${o.sessionId}`);
+      await page.waitForFunction(() => document.getElementById('reflection')?.hidden === false, undefined, { timeout: 10_000 });
+      assert.match((await page.textContent('#reflection-delay')) ?? '', /^\d+$/);
+      await page.locator('#result').screenshot({ path: fileURLToPath(new URL('../docs/demo-dynamic-result.png', import.meta.url)) });
+    } finally {
+      await page.close();
+    }
   });
 
   for (const mode of ATTACK_MODES) {

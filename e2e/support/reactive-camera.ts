@@ -74,6 +74,7 @@ export interface DynamicOutcome {
   reasons: string[];
   scores: Record<string, number>;
   retry?: string;
+  sessionId?: string;
   /** `facelight:display` events seen by the camera. */
   displays: number;
   colors: number;
@@ -131,6 +132,7 @@ export async function runDynamicScan(page: Page, origin: string, scan: DynamicSc
         window.__camera = camera;
         options.mediaStream = camera.stream;
       }
+      out.sessionId = session.sessionId;
       const result = await window.Facelight.start(options);
       out.outcome = result.status;
       if (result.retry) out.retry = result.retry.code;

@@ -100,7 +100,7 @@ function plotReflection({ timeline, delayMs }) {
   timeline.t.forEach((t, i) => {
     const next = timeline.t[i + 1] ?? t1;
     ctx.fillStyle = `rgb(${timeline.emitted[i].join(',')})`;
-    ctx.fillRect(x(t), 0, Math.max(1, x(next) - x(t)), band);
+    ctx.fillRect(Math.floor(x(t)), 0, Math.ceil(x(next) - x(t)) + 1, band);
   });
   ctx.strokeStyle = '#999';
   ctx.strokeRect(0, 0, width, band);
@@ -161,3 +161,10 @@ $('again').addEventListener('click', () => {
 });
 
 loadSamples();
+
+// #result=<sessionId> shows that session's result, as a link to share from the demo.
+const linked = /^#result=([\w-]+)$/.exec(location.hash)?.[1];
+if (linked) {
+  $('setup').hidden = true;
+  showResult(linked);
+}
