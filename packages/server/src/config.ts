@@ -93,8 +93,20 @@ const share = z.number().gt(0).max(1);
  * use case's `express` override the defaults field by field (the use case
  * wins), so every field is optional here.
  */
+/** The face checks Express and Dynamic decisions share. */
+const FACE_DECISION_FIELDS = {
+  minFrames: z.number().int().min(1),
+  minFaceShare: share,
+  multipleFacesShare: share,
+  identityThreshold: z.number().min(-1).max(1),
+  livenessThreshold: unit,
+  matchFrames: z.number().int().min(1).max(300),
+};
+
+const OvalOverrideSchema = z.strictObject({ cx: unit, cy: unit, w: share, h: share }).partial().optional();
+
 const ExpressOverrideSchema = z.strictObject({
-  oval: z.strictObject({ cx: unit, cy: unit, w: share, h: share }).partial().optional(),
+  oval: OvalOverrideSchema,
   capture: z
     .strictObject({
       maxWidth: z.number().int().min(160).max(1920),
@@ -105,17 +117,7 @@ const ExpressOverrideSchema = z.strictObject({
     })
     .partial()
     .optional(),
-  decision: z
-    .strictObject({
-      minFrames: z.number().int().min(1),
-      minFaceShare: share,
-      multipleFacesShare: share,
-      identityThreshold: z.number().min(-1).max(1),
-      livenessThreshold: unit,
-      matchFrames: z.number().int().min(1).max(300),
-    })
-    .partial()
-    .optional(),
+  decision: z.strictObject(FACE_DECISION_FIELDS).partial().optional(),
 });
 export type ExpressOverride = z.infer<typeof ExpressOverrideSchema>;
 
@@ -123,7 +125,7 @@ const positive = z.number().positive();
 const ms = z.number().int().min(0).max(10_000);
 /** Dynamic settings, overriding the defaults field by field like Express's. */
 const DynamicOverrideSchema = z.strictObject({
-  oval: z.strictObject({ cx: unit, cy: unit, w: share, h: share }).partial().optional(),
+  oval: OvalOverrideSchema,
   capture: z
     .strictObject({
       maxWidth: z.number().int().min(160).max(1920),
@@ -141,12 +143,7 @@ const DynamicOverrideSchema = z.strictObject({
   heavyEvery: z.number().int().min(1).max(30).optional(),
   decision: z
     .strictObject({
-      minFrames: z.number().int().min(1),
-      minFaceShare: share,
-      multipleFacesShare: share,
-      identityThreshold: z.number().min(-1).max(1),
-      livenessThreshold: unit,
-      matchFrames: z.number().int().min(1).max(300),
+      ...FACE_DECISION_FIELDS,
       minDelayMs: z.number().min(-1000).max(2000),
       maxDelayMs: z.number().min(-1000).max(2000),
       scanMinDelayMs: z.number().min(-2000).max(3000),

@@ -26,7 +26,7 @@ import { machine, percentile, writeSection } from '../../server/bench/report.js'
 import { startCliServer } from '../../server/test/cli-server.js';
 import { PORTRAITS } from './portraits.js';
 import { RenderPool } from './render-pool.js';
-import { runSession, type SessionOutcome, type SessionSpec, type Target } from './session.js';
+import { blankOutcome, runSession, type SessionOutcome, type SessionSpec, type Target } from './session.js';
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const SEED = env('PAD_SEED', 1);
@@ -95,14 +95,7 @@ try {
       while (next < specs.length) {
         const spec = specs[next++]!;
         const outcome = await runSession(target, spec, pool).catch((err: unknown) => ({
-          presentation: spec.presentation,
-          seed: spec.seed,
-          portrait: spec.portrait,
-          gain: spec.scene.reflectionGain ?? Number.NaN,
-          ambient: spec.scene.ambient?.level ?? Number.NaN,
-          reasons: [],
-          frames: 0,
-          colors: 0,
+          ...blankOutcome(spec),
           error: err instanceof Error ? err.message : String(err),
         }));
         outcomes.push(outcome);

@@ -82,8 +82,9 @@ class Inbox {
   }
 }
 
-export async function runSession(target: Target, spec: SessionSpec, pool: RenderPool): Promise<SessionOutcome> {
-  const outcome: SessionOutcome = {
+/** A session's outcome before anything is known of it. */
+export function blankOutcome(spec: SessionSpec): SessionOutcome {
+  return {
     presentation: spec.presentation,
     seed: spec.seed,
     portrait: spec.portrait,
@@ -93,6 +94,10 @@ export async function runSession(target: Target, spec: SessionSpec, pool: Render
     frames: 0,
     colors: 0,
   };
+}
+
+export async function runSession(target: Target, spec: SessionSpec, pool: RenderPool): Promise<SessionOutcome> {
+  const outcome = blankOutcome(spec);
   const created = await fetch(`${target.url}/v1/sessions`, {
     method: 'POST',
     headers: { ...auth(target.key), 'content-type': 'application/json' },
