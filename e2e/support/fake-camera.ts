@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -31,6 +31,14 @@ export function makeFakeCamera(photo: string, face: FaceBox | null, name: string
     filters.push(`crop=${w}:${h}:${Math.round(cx + w - w / 2)}+${Math.round(w * 0.02)}*sin(t*0.9):${Math.round(cy + h - h / 2)}+${Math.round(h * 0.015)}*sin(t*0.7)`);
   }
   filters.push('scale=640:480', `zoompan=z='1.03+0.03*sin(on/45)':d=1:x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':s=640x480:fps=30`, 'noise=alls=6:allf=t', 'format=yuvj420p');
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-i', photo, '-vf', filters.join(','), '-t', '6', '-r', '30', '-q:v', '5', '-f', 'mjpeg', out], { stdio: 'inherit' });
+  // Written aside and renamed, so an interrupted run never leaves a truncated camera to reuse.
+  const partial = `${out}.partial`;
+  try {
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-i', photo, '-vf', filters.join(','), '-t', '6', '-r', '30', '-q:v', '5', '-f', 'mjpeg', partial], { stdio: 'inherit' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('ffmpeg is needed to make the fake camera: apt-get install ffmpeg');
+    throw err;
+  }
+  renameSync(partial, out);
   return out;
 }
