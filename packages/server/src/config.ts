@@ -103,14 +103,19 @@ const FACE_DECISION_FIELDS = {
   matchFrames: z.number().int().min(1).max(300),
 };
 
+/** The size and JPEG quality of streamed frames, in either mode. */
+const FRAME_IMAGE_FIELDS = {
+  maxWidth: z.number().int().min(160).max(1920),
+  jpegQuality: z.number().min(0.3).max(1),
+};
+
 const OvalOverrideSchema = z.strictObject({ cx: unit, cy: unit, w: share, h: share }).partial().optional();
 
 const ExpressOverrideSchema = z.strictObject({
   oval: OvalOverrideSchema,
   capture: z
     .strictObject({
-      maxWidth: z.number().int().min(160).max(1920),
-      jpegQuality: z.number().min(0.3).max(1),
+      ...FRAME_IMAGE_FIELDS,
       fps: z.number().int().min(5).max(30),
       durationMs: z.number().int().min(200).max(10_000),
       maxFrames: z.number().int().min(1).max(300),
@@ -128,8 +133,7 @@ const DynamicOverrideSchema = z.strictObject({
   oval: OvalOverrideSchema,
   capture: z
     .strictObject({
-      maxWidth: z.number().int().min(160).max(1920),
-      jpegQuality: z.number().min(0.3).max(1),
+      ...FRAME_IMAGE_FIELDS,
       fps: z.number().int().min(15).max(60),
     })
     .partial()

@@ -4,9 +4,10 @@
  * display events and binary frames at real-time pace → done → result, then
  * the integrator's view of the result over REST.
  */
-import { encodeFrame, type ChallengeMessage, type ServerMessage, type SessionResult } from '@facelight/protocol';
+import { encodeFrame, type ChallengeMessage, type SessionResult } from '@facelight/protocol';
 import { createRng, planSession, type Presentation, type Rgb, type SceneInput } from '@facelight/simulator';
 import { WebSocket } from 'ws';
+import { StreamClient, createSession, helloMessage } from '../../server/test/stream-support.js';
 import type { RenderPool } from './render-pool.js';
 
 export interface Target {
@@ -49,39 +50,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 const DISPLAY_SEND_MS = 2;
 const FRAME_SEND_MS = 14;
 
-class Inbox {
-  private readonly messages: ServerMessage[] = [];
-  private wake: (() => void) | undefined;
-  closed = false;
-  constructor(ws: WebSocket) {
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) return;
-      this.messages.push(JSON.parse(String(data)) as ServerMessage);
-      this.wake?.();
-    });
-    ws.on('close', () => {
-      this.closed = true;
-      this.wake?.();
-    });
-  }
-  async next(timeoutMs: number): Promise<ServerMessage | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.messages.length === 0) {
-      if (this.closed) return undefined;
-      const wait = deadline - Date.now();
-      if (wait <= 0) throw new Error('no message from the verifier in time');
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(wait, 200));
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-    return this.messages.shift();
-  }
-}
-
 /** A session's outcome before anything is known of it. */
 export function blankOutcome(spec: SessionSpec): SessionOutcome {
   return {
@@ -98,32 +66,12 @@ export function blankOutcome(spec: SessionSpec): SessionOutcome {
 
 export async function runSession(target: Target, spec: SessionSpec, pool: RenderPool): Promise<SessionOutcome> {
   const outcome = blankOutcome(spec);
-  const created = await fetch(`${target.url}/v1/sessions`, {
-    method: 'POST',
-    headers: { ...auth(target.key), 'content-type': 'application/json' },
-    body: JSON.stringify({ mode: 'dynamic' }),
-  });
-  if (created.status !== 201) return { ...outcome, error: `session not created: ${created.status} ${await created.text()}` };
-  const { sessionId, clientToken } = (await created.json()) as { sessionId: string; clientToken: string };
-
-  const ws = new WebSocket(`${target.url.replace(/^http/, 'ws')}/v1/sessions/${sessionId}/stream`);
-  const inbox = new Inbox(ws);
+  const { sessionId, clientToken } = await createSession(target, { mode: 'dynamic' });
+  const client = await StreamClient.open(target, sessionId);
+  const ws = client.ws;
   try {
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    ws.send(
-      JSON.stringify({
-        type: 'hello',
-        token: clientToken,
-        sdk: { version: '0.1.0' },
-        camera: { label: 'Integrated Camera (04f2:b6dd)', width: 640, height: 480, frameRate: 30 },
-        display: { width: 1440, height: 900, pixelRatio: 2 },
-        signals: {},
-      }),
-    );
-    const first = await inbox.next(15_000);
+    ws.send(JSON.stringify(helloMessage(clientToken)));
+    const first = await client.next(15_000);
     if (first?.type !== 'challenge') return { ...outcome, error: `expected a challenge, got ${JSON.stringify(first)}` };
     const challenge: ChallengeMessage = first;
     const colors = challenge.colors ?? [];
@@ -151,11 +99,11 @@ export async function runSession(target: Target, spec: SessionSpec, pool: Render
     const origin = performance.now() + 20 - plan.startT;
     for (const s of sends) {
       await sleep(origin + s.at - performance.now());
-      if (inbox.closed) break;
+      if (ws.readyState === WebSocket.CLOSED) break;
       s.send();
     }
     outcome.frames = plan.frames.length;
-    const reply = await inbox.next(120_000);
+    const reply = await client.next(120_000);
     if (reply?.type === 'result') {
       outcome.status = reply.status;
       if (reply.retry) outcome.retry = reply.retry.code;

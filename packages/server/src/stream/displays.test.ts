@@ -3,43 +3,36 @@ import { test } from 'node:test';
 import { ALL_NEEDS, REGIONS_ONLY } from '../analysis/analyze-face.js';
 import { DisplayLog } from './displays.js';
 import { DynamicPlan } from './dynamic-plan.js';
-import { StreamError } from './errors.js';
+import { refusal } from './test-support.js';
+
+const refuse = (fn: () => void) => refusal(fn, 'the report');
 
 const colors = [0, 1, 2].map(() => ({ rgb: [255, 255, 255] as [number, number, number], ms: 300 }));
 const clock = { minLagMs: 50, firstT: 500 };
 
-function refusal(fn: () => void): string {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof StreamError, String(err));
-    return err.code;
-  }
-  assert.fail('the report was accepted');
-}
 
 test('reports come once per colour, in order, never dated backwards', () => {
   const log = new DisplayLog(colors);
-  assert.equal(refusal(() => log.accept(1, 1000, 1050, clock)), 'DISPLAY_OUT_OF_ORDER');
+  assert.equal(refuse(() => log.accept(1, 1000, 1050, clock)), 'DISPLAY_OUT_OF_ORDER');
   log.accept(0, 1000, 1050, clock);
-  assert.equal(refusal(() => log.accept(0, 1000, 1050, clock)), 'DISPLAY_OUT_OF_ORDER');
-  assert.equal(refusal(() => log.accept(1, 999, 1050, clock)), 'DISPLAY_OUT_OF_ORDER');
+  assert.equal(refuse(() => log.accept(0, 1000, 1050, clock)), 'DISPLAY_OUT_OF_ORDER');
+  assert.equal(refuse(() => log.accept(1, 999, 1050, clock)), 'DISPLAY_OUT_OF_ORDER');
   log.accept(1, 1000, 1100, clock); // the same vsync is possible on a stalled page
   log.accept(2, 1300, 1400, clock);
   assert.ok(log.complete);
-  assert.equal(refusal(() => log.accept(3, 1600, 1700, clock)), 'DISPLAY_OUT_OF_ORDER');
+  assert.equal(refuse(() => log.accept(3, 1600, 1700, clock)), 'DISPLAY_OUT_OF_ORDER');
   assert.deepEqual(log.times, [1000, 1000, 1300]);
 });
 
 test('report times must fit the frames: not after they arrived, not long before, not before the capture began', () => {
   // The fastest frame arrived 50 ms after its capture time; a report 200 ms "early" is dated in the future.
-  assert.equal(refusal(() => new DisplayLog(colors).accept(0, 1000, 850, clock)), 'DISPLAY_TIME_IMPLAUSIBLE');
-  assert.equal(refusal(() => new DisplayLog(colors).accept(0, 1000, 7000, clock)), 'DISPLAY_TIME_IMPLAUSIBLE');
-  assert.equal(refusal(() => new DisplayLog(colors).accept(0, 400, 460, clock)), 'DISPLAY_TIME_IMPLAUSIBLE');
+  assert.equal(refuse(() => new DisplayLog(colors).accept(0, 1000, 850, clock)), 'DISPLAY_TIME_IMPLAUSIBLE');
+  assert.equal(refuse(() => new DisplayLog(colors).accept(0, 1000, 7000, clock)), 'DISPLAY_TIME_IMPLAUSIBLE');
+  assert.equal(refuse(() => new DisplayLog(colors).accept(0, 400, 460, clock)), 'DISPLAY_TIME_IMPLAUSIBLE');
   // Reports before any frame are checked once the frames are in.
   const early = new DisplayLog(colors);
   early.accept(0, 1000, 1020, undefined);
-  assert.equal(refusal(() => early.checkAll({ minLagMs: 200, firstT: 500 })), 'DISPLAY_TIME_IMPLAUSIBLE');
+  assert.equal(refuse(() => early.checkAll({ minLagMs: 200, firstT: 500 })), 'DISPLAY_TIME_IMPLAUSIBLE');
   early.checkAll({ minLagMs: 40, firstT: 500 });
 });
 

@@ -4,7 +4,9 @@ import { encodeFrame } from '@facelight/protocol';
 import sharp from 'sharp';
 import type { ImageAnalysis } from '../analysis/analyze-face.js';
 import type { RgbImage } from '../analysis/raster.js';
-import { StreamError } from './errors.js';
+import { refusal } from './test-support.js';
+
+const refuse = (fn: () => void) => refusal(fn, 'the frame');
 import { FrameIntake, type FrameLimits } from './frame-intake.js';
 
 const LIMITS: FrameLimits = { maxFrameBytes: 300 * 1024, maxWidth: 640, maxFrames: 30, fps: 15 };
@@ -28,15 +30,6 @@ before(async () => {
 
 const frame = (seq: number, t = seq * 66, body = jpeg, w = 640, h = 480) => encodeFrame({ type: 'frame', seq, t, w, h }, body);
 
-function refusal(fn: () => void): string {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof StreamError, String(err));
-    return err.code;
-  }
-  assert.fail('the frame was accepted');
-}
 
 describe('frame intake', () => {
   test('accepted frames are decoded and analysed in the background', async () => {
@@ -55,27 +48,27 @@ describe('frame intake', () => {
   test('sequence numbers must increase and capture times must not go back', () => {
     const intake = new FrameIntake(LIMITS, fakePool(), () => undefined, 0);
     intake.accept(frame(3, 100), 0);
-    assert.equal(refusal(() => intake.accept(frame(3, 200), 70)), 'FRAME_OUT_OF_ORDER');
-    assert.equal(refusal(() => intake.accept(frame(2, 200), 70)), 'FRAME_OUT_OF_ORDER');
-    assert.equal(refusal(() => intake.accept(frame(4, 99), 70)), 'FRAME_OUT_OF_ORDER');
+    assert.equal(refuse(() => intake.accept(frame(3, 200), 70)), 'FRAME_OUT_OF_ORDER');
+    assert.equal(refuse(() => intake.accept(frame(2, 200), 70)), 'FRAME_OUT_OF_ORDER');
+    assert.equal(refuse(() => intake.accept(frame(4, 99), 70)), 'FRAME_OUT_OF_ORDER');
     intake.accept(frame(4, 100), 70);
   });
 
   test('frames beyond the size limits are refused before decoding', async () => {
     const intake = new FrameIntake({ ...LIMITS, maxFrameBytes: 2000 }, fakePool(), () => undefined, 0);
-    assert.equal(refusal(() => intake.accept(frame(0), 0)), 'FRAME_TOO_LARGE');
+    assert.equal(refuse(() => intake.accept(frame(0), 0)), 'FRAME_TOO_LARGE');
     const wide = await sharp({ create: { width: 800, height: 480, channels: 3, background: '#000' } }).jpeg().toBuffer();
     const tall = await sharp({ create: { width: 480, height: 1400, channels: 3, background: '#000' } }).jpeg().toBuffer();
     const open = new FrameIntake(LIMITS, fakePool(), () => undefined, 0);
-    assert.equal(refusal(() => open.accept(frame(0, 0, wide, 800, 480), 0)), 'FRAME_TOO_LARGE');
-    assert.equal(refusal(() => open.accept(frame(0, 0, tall, 480, 1400), 0)), 'FRAME_TOO_LARGE');
+    assert.equal(refuse(() => open.accept(frame(0, 0, wide, 800, 480), 0)), 'FRAME_TOO_LARGE');
+    assert.equal(refuse(() => open.accept(frame(0, 0, tall, 480, 1400), 0)), 'FRAME_TOO_LARGE');
   });
 
   test('a header that lies about the JPEG, or bytes that are not one, is a bad frame', () => {
     const intake = new FrameIntake(LIMITS, fakePool(), () => undefined, 0);
-    assert.equal(refusal(() => intake.accept(frame(0, 0, jpeg, 320, 240), 0)), 'BAD_FRAME');
-    assert.equal(refusal(() => intake.accept(frame(0, 0, Buffer.from([0xff, 0xd8, 0xff, 0, 1, 2])), 0)), 'BAD_FRAME');
-    assert.equal(refusal(() => intake.accept(new Uint8Array([0, 0, 0, 200, 123]), 0)), 'BAD_FRAME');
+    assert.equal(refuse(() => intake.accept(frame(0, 0, jpeg, 320, 240), 0)), 'BAD_FRAME');
+    assert.equal(refuse(() => intake.accept(frame(0, 0, Buffer.from([0xff, 0xd8, 0xff, 0, 1, 2])), 0)), 'BAD_FRAME');
+    assert.equal(refuse(() => intake.accept(new Uint8Array([0, 0, 0, 200, 123]), 0)), 'BAD_FRAME');
   });
 
   test('a JPEG whose header is fine but whose data is not fails in the background', async () => {
@@ -90,13 +83,13 @@ describe('frame intake', () => {
   test('no more than the challenge allows', () => {
     const intake = new FrameIntake({ ...LIMITS, maxFrames: 3 }, fakePool(), () => undefined, 0);
     for (let seq = 0; seq < 3; seq++) intake.accept(frame(seq), seq * 1000);
-    assert.equal(refusal(() => intake.accept(frame(3), 3000)), 'TOO_MANY_FRAMES');
+    assert.equal(refuse(() => intake.accept(frame(3), 3000)), 'TOO_MANY_FRAMES');
   });
 
   test('a one-second burst passes; a sustained rate above 3x the fps does not', () => {
     const burst = new FrameIntake(LIMITS, fakePool(), () => undefined, 0);
     for (let seq = 0; seq < 15; seq++) burst.accept(frame(seq), 0);
-    assert.equal(refusal(() => burst.accept(frame(15), 0)), 'RATE_LIMITED');
+    assert.equal(refuse(() => burst.accept(frame(15), 0)), 'RATE_LIMITED');
 
     // 2.5x the fps, for as long as maxFrames allows: fine.
     const brisk = new FrameIntake({ ...LIMITS, maxFrames: 300 }, fakePool(), () => undefined, 0);
