@@ -19,12 +19,19 @@ export interface PortraitSpec {
   box: FaceBox;
 }
 
+/**
+ * Faces the SDK would let through to a capture: its alignment asks the user
+ * to look straight beyond 20° of yaw, and the simulated head is frontal, so a
+ * turned face would get a falloff that does not follow it. Yaw from the
+ * verifier's landmarks: obama 2°, biden 14°, rose_leslie 4° and -4°,
+ * alex-lacamoire 19°, lin-manuel-miranda 13°, obama3 13°; kit_harington_john2
+ * (-29°) is left out for that reason.
+ */
 export const PORTRAITS: PortraitSpec[] = [
   { file: 'obama.jpg', box: { x: 382, y: 86, w: 222, h: 321 } },
   { file: 'biden.jpg', box: { x: 434, y: 175, w: 267, h: 383 } },
   { file: 'rose_leslie_img1.jpg', box: { x: 636, y: 72, w: 249, h: 304 } },
   { file: 'rose_leslie_img2.jpg', box: { x: 184, y: 109, w: 230, h: 359 } },
-  { file: 'kit_harington_john2.jpeg', box: { x: 323, y: 60, w: 154, h: 222 } },
   { file: 'alex-lacamoire.png', box: { x: 186, y: 90, w: 140, h: 226 } },
   { file: 'lin-manuel-miranda.png', box: { x: 276, y: 127, w: 240, h: 365 } },
   { file: 'obama3.jpg', box: { x: 650, y: 252, w: 258, h: 359 } },

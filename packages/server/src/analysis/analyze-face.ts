@@ -28,6 +28,12 @@ export interface AnalysisNeeds {
   quality: boolean;
   /** The passive anti-spoof score. */
   liveness: boolean;
+  /**
+   * The anti-spoof model's input crop instead of its score, for a stream's
+   * frames: their crops are averaged over several frames before scoring
+   * (see stream/passive-liveness.ts).
+   */
+  livenessCrop?: boolean;
   /** The identity embedding (default true): the costliest stage, ~65 ms of a ~95 ms analysis. */
   embedding?: boolean;
   /** Mean linear RGB of the skin regions and the background, for the Dynamic reflection check (default false). */
@@ -35,6 +41,8 @@ export interface AnalysisNeeds {
 }
 
 export const ALL_NEEDS: AnalysisNeeds = { quality: true, liveness: true };
+/** A stream frame analysed in full: the anti-spoof crop is kept for averaging over frames, not scored alone. */
+export const STREAM_NEEDS: AnalysisNeeds = { quality: true, liveness: false, livenessCrop: true };
 /** A Dynamic frame between the heavy ones: where the face is and what light it reflects, ~12 ms. */
 export const REGIONS_ONLY: AnalysisNeeds = { quality: false, liveness: false, embedding: false, regions: true };
 
@@ -48,6 +56,7 @@ export interface FaceAnalysis {
   quality?: FaceQuality;
   embedding?: Float32Array;
   liveness?: number;
+  livenessCrop?: RgbImage;
   /** Null when the face is too small or too far outside the frame for its regions. */
   regions?: RegionMeans | null;
 }
@@ -96,6 +105,7 @@ export async function analyzeImage(
     };
   }
   if (needs.liveness) face.liveness = await models.liveness(img, top.box);
+  if (needs.livenessCrop) face.livenessCrop = models.livenessCrop(img, top.box);
   return { ...base, faceCount, face };
 }
 

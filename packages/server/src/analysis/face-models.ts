@@ -118,14 +118,25 @@ export class FaceModels {
   }
 
   /** Probability that the face is a live one (class 0 of the anti-spoof model). */
-  async liveness(img: RgbImage, box: Box): Promise<number> {
+  liveness(img: RgbImage, box: Box): Promise<number> {
+    return this.livenessOf(this.livenessCrop(img, box));
+  }
+
+  /** The anti-spoof model's input for this face: the box enlarged by its crop scale, square, at the model's size. */
+  livenessCrop(img: RgbImage, box: Box): RgbImage {
     const s = MODEL_SPECS.liveness;
     const sq = squareBox(box, s.cropScale);
     // Shift the enlarged crop inside the image instead of padding, as the model was trained on.
     const side = Math.min(sq.w, img.width, img.height);
     const x = Math.min(Math.max(sq.x + (sq.w - side) / 2, 0), img.width - side);
     const y = Math.min(Math.max(sq.y + (sq.h - side) / 2, 0), img.height - side);
-    const crop = warpAffine(img, rectToAffine(x, y, side, side, s.size, s.size), s.size, s.size);
+    return warpAffine(img, rectToAffine(x, y, side, side, s.size, s.size), s.size, s.size);
+  }
+
+  /** The anti-spoof score of a crop made by `livenessCrop` (or an average of several). */
+  async livenessOf(crop: RgbImage): Promise<number> {
+    const s = MODEL_SPECS.liveness;
+    if (crop.width !== s.size || crop.height !== s.size) throw new Error(`the anti-spoof crop must be ${s.size}x${s.size}`);
     const out = await this.run('liveness', toPlanar(crop, this.orders.liveness, 0, 1), [1, 3, s.size, s.size]);
     return softmax(Object.values(out)[0]!)[0]!;
   }

@@ -13,6 +13,8 @@ export interface AnalysisPoolOptions extends AnalysisWorkerData {
 export interface AnalysisPool {
   /** Takes ownership of the image's pixel buffer (it is moved to a worker). */
   analyze(img: RgbImage, needs?: AnalysisNeeds): Promise<ImageAnalysis>;
+  /** The anti-spoof score of a crop from `livenessCrop` (or an average of several); takes ownership of its buffer. */
+  scoreLiveness(crop: RgbImage): Promise<number>;
   /** Resolves once every worker has loaded its models; rejects with the load error. */
   readonly ready: Promise<void>;
   readonly threads: number;
@@ -21,7 +23,7 @@ export interface AnalysisPool {
 
 export function createAnalysisPool(opts: AnalysisPoolOptions): AnalysisPool {
   const threads = opts.threads ?? Math.max(1, availableParallelism());
-  const pool = createWorkerPool<AnalysisTask, ImageAnalysis>({
+  const pool = createWorkerPool<AnalysisTask, ImageAnalysis | number>({
     name: 'face analysis',
     workerUrl: siblingModule('worker', import.meta.url),
     size: threads,
@@ -32,11 +34,19 @@ export function createAnalysisPool(opts: AnalysisPoolOptions): AnalysisPool {
   return {
     threads,
     ready: pool.ready,
-    analyze(img, needs = ALL_NEEDS) {
-      // Only a buffer that holds exactly these pixels may be moved; a view into a larger one is copied.
-      const data = img.data.byteOffset === 0 && img.data.byteLength === img.data.buffer.byteLength ? img.data : img.data.slice();
-      return pool.run({ image: { data, width: img.width, height: img.height }, needs }, [data.buffer as ArrayBuffer]);
+    async analyze(img, needs = ALL_NEEDS) {
+      const data = movable(img.data);
+      return (await pool.run({ kind: 'image', image: { data, width: img.width, height: img.height }, needs }, [data.buffer as ArrayBuffer])) as ImageAnalysis;
+    },
+    async scoreLiveness(crop) {
+      const data = movable(crop.data);
+      return (await pool.run({ kind: 'liveness', crop: { data, width: crop.width, height: crop.height } }, [data.buffer as ArrayBuffer])) as number;
     },
     close: () => pool.close(),
   };
+}
+
+/** Only a buffer that holds exactly these pixels may be moved; a view into a larger one is copied. */
+function movable(data: Uint8Array): Uint8Array {
+  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
 }

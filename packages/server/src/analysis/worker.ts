@@ -14,12 +14,12 @@ const config = workerData as AnalysisWorkerData;
 // calling thread, so parallelism has to come from threads, not from async calls.
 const models = FaceModels.load(config.models);
 
-export interface AnalysisTask {
-  image: RgbImage;
-  needs: AnalysisNeeds;
-}
+/** A whole image to analyse, or an anti-spoof crop (an average of several) to score. */
+export type AnalysisTask = { kind: 'image'; image: RgbImage; needs: AnalysisNeeds } | { kind: 'liveness'; crop: RgbImage };
 
-await serveTasks<AnalysisTask, ImageAnalysis>(models, async ({ image, needs }) => {
-  const analysis = await analyzeImage(await models, image, config.detection, needs);
-  return { result: analysis, transfer: analysis.face?.embedding ? [analysis.face.embedding.buffer as ArrayBuffer] : [] };
+await serveTasks<AnalysisTask, ImageAnalysis | number>(models, async (task) => {
+  if (task.kind === 'liveness') return { result: await (await models).livenessOf(task.crop) };
+  const analysis = await analyzeImage(await models, task.image, config.detection, task.needs);
+  const transfer = [analysis.face?.embedding?.buffer, analysis.face?.livenessCrop?.data.buffer].filter((b) => b !== undefined);
+  return { result: analysis, transfer: transfer as ArrayBuffer[] };
 });

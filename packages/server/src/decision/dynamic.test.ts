@@ -8,12 +8,12 @@ import type { FrameObservation } from './express.js';
 
 const limits = { ...DEFAULT_DYNAMIC_DECISION, faceMatchThreshold: 0.4 };
 const embedding = Float32Array.from({ length: 8 }, (_, i) => (i === 0 ? 1 : 0));
-const heavy = (seq: number, liveness = 0.95): FrameObservation => ({
+const heavy = (seq: number): FrameObservation => ({
   seq,
   width: 640,
   height: 480,
   faceCount: 1,
-  face: { embedding, liveness, detectionScore: 0.99, sharpness: 40, yawDeg: 0, pitchDeg: 0, rollDeg: 0 },
+  face: { embedding, detectionScore: 0.99, sharpness: 40, yawDeg: 0, pitchDeg: 0, rollDeg: 0 },
 });
 
 function session(scenario: Scenario, opts: { liveness?: number; drop?: (i: number) => boolean } = {}) {
@@ -21,8 +21,8 @@ function session(scenario: Scenario, opts: { liveness?: number; drop?: (i: numbe
   const colors = drawColorSequence(DEFAULT_DYNAMIC_CHALLENGE, (min, max) => min + Math.floor(rand() * (max - min)));
   const { frames, displayTimes } = simulateRegions(scenario, colors);
   const samples: FrameSample[] = frames.map((f, seq) => (opts.drop?.(seq) ? { seq, t: f.t, faceCount: 0, regions: null } : { seq, t: f.t, faceCount: 1, regions: f.regions }));
-  const observations = samples.filter((s) => s.seq % 5 === 0 && s.faceCount === 1).map((s) => heavy(s.seq, opts.liveness));
-  return { samples, observations, colors, displayTimes };
+  const observations = samples.filter((s) => s.seq % 5 === 0 && s.faceCount === 1).map((s) => heavy(s.seq));
+  return { samples, observations, colors, displayTimes, liveness: opts.liveness ?? 0.95 };
 }
 
 test('a genuine session passes with the reflection score and summary; a trusted face is matched', () => {

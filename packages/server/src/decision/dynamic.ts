@@ -32,6 +32,8 @@ export interface DynamicDecisionInput {
   observations: readonly FrameObservation[];
   colors: readonly ColorStep[];
   displayTimes: readonly number[];
+  /** The session's passive anti-spoof score (stream/passive-liveness.ts). */
+  liveness: number;
   trusted?: Float32Array;
 }
 
@@ -55,7 +57,7 @@ const USER_FIXABLE = new Set<ResultReasonCode>(['REFLECTION_TOO_WEAK', 'NO_FACE'
  */
 export function decideDynamic(input: DynamicDecisionInput, limits: DynamicDecisionLimits & { faceMatchThreshold: number }): DynamicDecision {
   const faceFrames = input.observations.filter((f): f is FaceFrame => f.faceCount === 1 && f.face !== undefined);
-  const faces = assessFaces(faceFrames, input.trusted, limits);
+  const faces = assessFaces(faceFrames, input.liveness, input.trusted, limits);
   const gate = frameGate(input.samples, limits) ?? (faceFrames.length === 0 ? 'NO_FACE' : undefined);
   if (gate) return { status: 'FAILURE', reasons: [gate], scores: { ...faces.scores, reflection: 0 }, retry: gate };
 

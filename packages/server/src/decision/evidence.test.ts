@@ -5,7 +5,6 @@ import type { FaceObservation, FrameObservation } from './express.js';
 
 const face = (f: Partial<FaceObservation> = {}): FaceObservation => ({
   embedding: new Float32Array(512),
-  liveness: 1,
   detectionScore: 0.99,
   sharpness: 100,
   yawDeg: 0,

@@ -14,8 +14,6 @@ export interface FrameObservation {
 
 export interface FaceObservation {
   embedding: Float32Array;
-  /** Probability of a live face from the passive anti-spoof model. */
-  liveness: number;
   detectionScore: number;
   /** Laplacian variance on the aligned face (see analysis/quality.ts). */
   sharpness: number;
@@ -33,7 +31,7 @@ export interface ExpressDecisionLimits {
   multipleFacesShare: number;
   /** Cosine every face frame must reach against the session's most typical face frame. */
   identityThreshold: number;
-  /** Median anti-spoof probability of the face frames needed to pass. */
+  /** Passive anti-spoof probability of the session (median over windows of averaged frames) needed to pass. */
   livenessThreshold: number;
   /** How many of the best face frames are averaged for the face match. */
   matchFrames: number;
@@ -47,8 +45,9 @@ export interface ExpressDecisionLimits {
  *   1.000), the 41 faces in 640-px frames of short_hamilton_clip.mp4
  *   0.999–1.000. The 39 faceapi crops (150 px, the face filling the image,
  *   upscaled to 640) are the model's hard case: median 0.95, two below 0.5
- *   (0.39, and 0.05 at 37° yaw, which alignment would refuse); a single such
- *   frame cannot sink the median of a session. There is no spoof data at hand,
+ *   (0.39, and 0.05 at 37° yaw, which alignment would refuse). A session is
+ *   scored on averages of its frames (stream/passive-liveness.ts), so neither
+ *   one such frame nor sensor grain sinks it. There is no spoof data at hand,
  *   so how many attacks this threshold stops is not measured.
  * - identityThreshold 0.4, the face-match threshold: a frame that would not
  *   match the session's own typical face is someone else. Jittered frames of
@@ -68,6 +67,13 @@ export const DEFAULT_EXPRESS_DECISION: ExpressDecisionLimits = {
   matchFrames: 3,
 };
 
+export interface ExpressDecisionInput {
+  observations: readonly FrameObservation[];
+  /** The session's passive anti-spoof score (stream/passive-liveness.ts). */
+  liveness: number;
+  trusted?: Float32Array;
+}
+
 export interface ExpressDecision {
   status: Status;
   /** Failures first, then the face-match outcome (FACE_MATCHED, FACE_MISMATCH or LIVENESS_ONLY). */
@@ -83,13 +89,10 @@ export type FaceFrame = FrameObservation & { face: FaceObservation };
  * The verdict over the analysed frames: enough frames, one face, one
  * identity throughout, live, and (with a trusted image) the right person.
  */
-export function decideExpress(
-  frames: readonly FrameObservation[],
-  trusted: Float32Array | undefined,
-  limits: ExpressDecisionLimits & { faceMatchThreshold: number },
-): ExpressDecision {
+export function decideExpress(input: ExpressDecisionInput, limits: ExpressDecisionLimits & { faceMatchThreshold: number }): ExpressDecision {
+  const frames = input.observations;
   const faceFrames = frames.filter((f): f is FaceFrame => f.faceCount === 1 && f.face !== undefined);
-  const faces = assessFaces(faceFrames, trusted, limits);
+  const faces = assessFaces(faceFrames, input.liveness, input.trusted, limits);
   const gate = frameGate(frames, limits);
   // These are the failures a user can fix (face the camera alone, hold still):
   // the only reasons the browser ever hears, as a retry hint.
@@ -118,13 +121,13 @@ export interface FaceAssessment {
   scores: { liveness: number; faceMatch?: number };
 }
 
-/** Identity, passive anti-spoof and face match over the fully analysed face frames. */
+/** Identity and face match over the fully analysed face frames, and the passive anti-spoof score against its threshold. */
 export function assessFaces(
   faceFrames: readonly FaceFrame[],
+  liveness: number,
   trusted: Float32Array | undefined,
   limits: Pick<ExpressDecisionLimits, 'identityThreshold' | 'livenessThreshold' | 'matchFrames'> & { faceMatchThreshold: number },
 ): FaceAssessment {
-  const liveness = median(faceFrames.map((f) => f.face.liveness)) ?? 0;
   const best = [...faceFrames].sort((a, b) => frameQuality(b) - frameQuality(a)).slice(0, limits.matchFrames);
   const faceMatch = trusted && best.length > 0 ? cosine(sum(best.map((f) => f.face.embedding)), trusted) : undefined;
   const scores = { liveness, ...(faceMatch === undefined ? {} : { faceMatch }) };
@@ -154,11 +157,4 @@ function sum(vectors: readonly Float32Array[]): Float32Array {
   const out = new Float32Array(vectors[0]?.length ?? 0);
   for (const v of vectors) for (let i = 0; i < out.length; i++) out[i]! += v[i]!;
   return out;
-}
-
-function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1]! + s[mid]!) / 2;
 }

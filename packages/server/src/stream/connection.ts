@@ -27,7 +27,7 @@ import { FrameIntake, type EvidenceFrame } from './frame-intake.js';
 export interface StreamDeps {
   config: Config;
   store: SessionStore;
-  pool: Pick<AnalysisPool, 'analyze'>;
+  pool: Pick<AnalysisPool, 'analyze' | 'scoreLiveness'>;
   logger: Logger;
   now?: () => number;
 }
@@ -42,7 +42,7 @@ interface Claim {
   nonce: string;
   trusted?: Float32Array;
   intake: FrameIntake;
-  express?: Parameters<typeof decideExpress>[2];
+  express?: Parameters<typeof decideExpress>[1];
   dynamic?: { colors: ColorStep[]; displays: DisplayLog; plan: DynamicPlan; decision: Parameters<typeof decideDynamic>[1] };
 }
 
@@ -211,12 +211,15 @@ export class StreamConnection {
     await claim.intake.settled();
     if (this.state !== 'deciding') return; // a frame failed meanwhile
     const { intake } = claim;
+    const liveness = await intake.liveness();
+    if (this.state !== 'deciding') return;
+    const trusted = claim.trusted ? { trusted: claim.trusted } : {};
     const decision: Verdict = dynamic
       ? decideDynamic(
-          { samples: intake.samples, observations: intake.observations, colors: dynamic.colors, displayTimes: dynamic.displays.times, ...(claim.trusted ? { trusted: claim.trusted } : {}) },
+          { samples: intake.samples, observations: intake.observations, colors: dynamic.colors, displayTimes: dynamic.displays.times, liveness, ...trusted },
           dynamic.decision,
         )
-      : decideExpress(intake.observations, claim.trusted, claim.express!);
+      : decideExpress({ observations: intake.observations, liveness, ...trusted }, claim.express!);
     // Dynamic evidence shows the face as the room lit it, never under a colour.
     const evidence = dynamic ? intake.evidenceWhere((t) => !dynamic.plan.lit(t)) : intake.evidence;
     const stored = await this.store(this.result(decision, evidence), 'completed');

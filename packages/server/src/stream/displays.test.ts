@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ALL_NEEDS, REGIONS_ONLY } from '../analysis/analyze-face.js';
+import { REGIONS_ONLY, STREAM_NEEDS } from '../analysis/analyze-face.js';
 import { DisplayLog } from './displays.js';
 import { DynamicPlan } from './dynamic-plan.js';
 import { refusal } from './test-support.js';
@@ -43,12 +43,12 @@ test('the Dynamic plan: light analysis under the colours except one frame in hea
   // Warm-up, before any report: one frame in two in full.
   assert.equal(plan.needs(header(600), 0).embedding, undefined);
   assert.deepEqual(plan.needs(header(633), 1), REGIONS_ONLY);
-  assert.deepEqual({ ...plan.needs(header(600), 0), regions: false }, { ...ALL_NEEDS, regions: false });
+  assert.deepEqual({ ...plan.needs(header(600), 0), regions: false }, { ...STREAM_NEEDS, regions: false });
   assert.ok(plan.mayBeEvidence(600));
   log.accept(0, 1000, 1050, clock);
   assert.deepEqual(plan.needs(header(1100), 12), REGIONS_ONLY);
   assert.equal(plan.needs(header(1100), 15).regions, true);
-  assert.equal(plan.needs(header(1100), 15).liveness, true);
+  assert.equal(plan.needs(header(1100), 15).livenessCrop, true);
   assert.ok(!plan.mayBeEvidence(1100) && plan.mayBeEvidence(990));
   log.accept(1, 1300, 1350, clock);
   log.accept(2, 1600, 1650, clock);

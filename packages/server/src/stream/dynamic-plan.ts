@@ -1,9 +1,9 @@
 import type { ColorStep, FrameHeader } from '@facelight/protocol';
-import { ALL_NEEDS, REGIONS_ONLY, type AnalysisNeeds } from '../analysis/analyze-face.js';
+import { REGIONS_ONLY, STREAM_NEEDS, type AnalysisNeeds } from '../analysis/analyze-face.js';
 import type { DisplayLog } from './displays.js';
 import type { FramePlan } from './frame-intake.js';
 
-const FULL_WITH_REGIONS: AnalysisNeeds = { ...ALL_NEEDS, regions: true };
+const FULL_WITH_REGIONS: AnalysisNeeds = { ...STREAM_NEEDS, regions: true };
 
 /**
  * Which Dynamic frames get the heavy stages. At 30 fps the full analysis

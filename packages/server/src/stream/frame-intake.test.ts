@@ -4,6 +4,7 @@ import { encodeFrame } from '@facelight/protocol';
 import sharp from 'sharp';
 import type { ImageAnalysis } from '../analysis/analyze-face.js';
 import type { RgbImage } from '../analysis/raster.js';
+import type { StreamError } from './errors.js';
 import { refusal } from './test-support.js';
 
 const refuse = (fn: () => void) => refusal(fn, 'the frame');
@@ -20,6 +21,7 @@ function fakePool() {
       seen.push(img);
       return { width: img.width, height: img.height, faceCount: 0, face: null };
     },
+    scoreLiveness: async () => assert.fail('frames without a face have no anti-spoof crop to score'),
   };
 }
 

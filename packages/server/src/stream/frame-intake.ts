@@ -1,5 +1,5 @@
 import { decodeFrame, FrameCodecError, type Frame, type FrameHeader } from '@facelight/protocol';
-import { ALL_NEEDS, type AnalysisNeeds, type ImageAnalysis } from '../analysis/analyze-face.js';
+import { STREAM_NEEDS, type AnalysisNeeds, type ImageAnalysis } from '../analysis/analyze-face.js';
 import type { AnalysisPool } from '../analysis/pool.js';
 import type { FrameSample } from '../decision/dynamic.js';
 import { frameQuality } from '../decision/evidence.js';
@@ -8,6 +8,7 @@ import type { FrameClock } from './displays.js';
 import { readDimensions } from '../image/header.js';
 import { decodeEncoded } from '../image/normalise.js';
 import { StreamError } from './errors.js';
+import { PassiveLiveness } from './passive-liveness.js';
 
 export interface FrameLimits {
   /** Bytes of one binary message, header included. */
@@ -38,7 +39,7 @@ export interface FramePlan {
 }
 
 /** Express: every frame in full, any frame as evidence. */
-export const FULL_PLAN: FramePlan = { needs: () => ALL_NEEDS, mayBeEvidence: () => true };
+export const FULL_PLAN: FramePlan = { needs: () => STREAM_NEEDS, mayBeEvidence: () => true };
 
 /** Evidence candidates kept: enough that a later, stricter choice still finds one, without holding many JPEGs. */
 const EVIDENCE_CANDIDATES = 3;
@@ -69,6 +70,7 @@ export class FrameIntake {
   /** Every frame analysed with `regions`, with its capture time. */
   readonly samples: FrameSample[] = [];
   private readonly candidates: EvidenceFrame[] = [];
+  private readonly passive: PassiveLiveness;
   private received = 0;
   private lastSeq = -1;
   private lastT = 0;
@@ -82,7 +84,7 @@ export class FrameIntake {
 
   constructor(
     private readonly limits: FrameLimits,
-    private readonly pool: Pick<AnalysisPool, 'analyze'>,
+    private readonly pool: Pick<AnalysisPool, 'analyze' | 'scoreLiveness'>,
     /** A frame that failed after `accept` returned: undecodable (StreamError) or the analysis itself. */
     private readonly onError: (err: unknown) => void,
     now: number,
@@ -90,6 +92,7 @@ export class FrameIntake {
   ) {
     this.tokens = limits.fps;
     this.refilledAt = now;
+    this.passive = new PassiveLiveness(pool);
   }
 
   get count(): number {
@@ -161,6 +164,11 @@ export class FrameIntake {
     await Promise.all(this.work);
   }
 
+  /** The passive anti-spoof score over the frames with one face (see PassiveLiveness); 0 without any. Once, after `settled`. */
+  async liveness(): Promise<number> {
+    return (await this.passive.score()) ?? 0;
+  }
+
   /** Frames still queued are dropped and late failures are no longer reported. */
   close(): void {
     this.closed = true;
@@ -183,6 +191,7 @@ export class FrameIntake {
     if (needs.embedding === false) return;
     const observation = observe(header.seq, analysis);
     this.observations.push(observation);
+    if (analysis.faceCount === 1 && analysis.face?.livenessCrop) this.passive.add(analysis.face.livenessCrop);
     if (this.plan.mayBeEvidence(header.t)) this.consider(jpeg, header, observation);
   }
 
@@ -214,14 +223,14 @@ export class FrameIntake {
 function observe(seq: number, analysis: ImageAnalysis): FrameObservation {
   const { width, height, faceCount, face } = analysis;
   if (!face) return { seq, width, height, faceCount };
-  const { quality, liveness, embedding } = face;
-  if (!quality || liveness === undefined || !embedding) throw new Error('the frame analysis skipped a stage the decision needs');
+  const { quality, embedding } = face;
+  if (!quality || !face.livenessCrop || !embedding) throw new Error('the frame analysis skipped a stage the decision needs');
   const { sharpness, yawDeg, pitchDeg, rollDeg } = quality;
   return {
     seq,
     width,
     height,
     faceCount,
-    face: { embedding, liveness, detectionScore: face.detectionScore, sharpness, yawDeg, pitchDeg, rollDeg },
+    face: { embedding, detectionScore: face.detectionScore, sharpness, yawDeg, pitchDeg, rollDeg },
   };
 }
