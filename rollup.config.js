@@ -4,10 +4,27 @@
 // not: the SDK imports it at run time from the verifier's assets.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 // Relative to this file, so the build works from the root and from packages/web.
 const web = fileURLToPath(new URL('packages/web', import.meta.url));
+
+/**
+ * Writes `<file>.sri`: the Subresource Integrity value (`sha384-…`, nothing
+ * else) of the file as it lies on disk, read back after rollup wrote it, so
+ * it is the hash of exactly the minified bytes a browser will fetch.
+ */
+function subresourceIntegrity() {
+  return {
+    name: 'subresource-integrity',
+    async writeBundle({ file }) {
+      const digest = createHash('sha384').update(await readFile(file)).digest('base64');
+      await writeFile(`${file}.sri`, `sha384-${digest}`);
+    },
+  };
+}
 
 export default {
   input: `${web}/dist/index.js`,
@@ -23,7 +40,7 @@ export default {
       file: `${web}/dist/facelight.js`,
       format: 'iife',
       name: 'Facelight',
-      plugins: [terser({ format: { comments: false } })],
+      plugins: [terser({ format: { comments: false } }), subresourceIntegrity()],
     },
   ],
 };

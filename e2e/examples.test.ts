@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
@@ -9,6 +10,16 @@ import { makeFakeCamera } from './support/fake-camera.js';
 import { E2E_API_KEY, photo, startVerifier } from './support/verifier.js';
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
 
 test('the SPA example type-checks and builds against the published SDK types and ESM build', () => {
   const run = spawnSync('npm', ['run', 'build', '-w', '@facelight/example-spa'], { cwd: repo, encoding: 'utf8' });
@@ -20,9 +31,11 @@ test('the SPA example type-checks and builds against the published SDK types and
 });
 
 test('the script-tag example works from another origin through the integrator backend example', async () => {
-  const verifier = await startVerifier();
+  // The backend's page is on another origin, which the verifier must be told to allow.
+  const port = await freePort();
+  const verifier = await startVerifier({ security: { allowedOrigins: [`http://127.0.0.1:${port}`] } });
   const backend = spawn(process.execPath, [`${repo}examples/backend/server.mjs`], {
-    env: { ...process.env, PORT: '0', FACELIGHT_URL: verifier.url, FACELIGHT_API_KEY: E2E_API_KEY, TRUSTED_IMAGE: photo('face_recognition', 'obama2.jpg') },
+    env: { ...process.env, PORT: String(port), FACELIGHT_URL: verifier.url, FACELIGHT_API_KEY: E2E_API_KEY, TRUSTED_IMAGE: photo('face_recognition', 'obama2.jpg') },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const browser = await launchChromium({ cameraFile: makeFakeCamera(photo('face_recognition', 'obama.jpg'), { x: 382, y: 86, w: 222, h: 321 }, 'obama') });

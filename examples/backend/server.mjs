@@ -32,8 +32,8 @@ app.post('/api/liveness', async (_req, res) => {
     const upload = await facelight('PUT', `/v1/sessions/${session.body.sessionId}/trusted-image`, await readFile(trustedImage), 'application/octet-stream');
     if (upload.status !== 200) return res.status(422).json({ error: 'trusted image refused', details: upload.body });
   }
-  // Only what the browser needs: never the API key.
-  res.json({ verifierUrl: verifier, sessionId: session.body.sessionId, clientToken: session.body.clientToken });
+  // Only what the browser needs: never the API key. The verifier's key lets the SDK refuse a tampered challenge.
+  res.json({ verifierUrl: verifier, sessionId: session.body.sessionId, clientToken: session.body.clientToken, verifierKey });
 });
 
 app.get('/api/liveness/:id', async (req, res) => {
@@ -43,8 +43,17 @@ app.get('/api/liveness/:id', async (req, res) => {
   res.json({ verified: result.body.status === 'SUCCESS', reasons: result.body.reasons });
 });
 
-// The page's script tag points at the verifier that serves the SDK.
-const page = (await readFile(fileURLToPath(new URL('../script-tag/index.html', import.meta.url)), 'utf8')).replaceAll('http://127.0.0.1:8080', verifier);
+// Fetched once, by the backend, over its own authenticated channel: the page gets it from here, not from the verifier.
+const keys = await facelight('GET', '/v1/keys');
+if (keys.status !== 200) throw new Error(`cannot read the verifier's keys: ${keys.status}`);
+const verifierKey = keys.body.challengeSigning.publicKey;
+
+// The page's script tag points at the verifier that serves the SDK, pinned to the
+// build this backend ships with (the .sri file is written next to the build).
+const sri = (await readFile(fileURLToPath(new URL('../../packages/web/dist/facelight.js.sri', import.meta.url)), 'utf8')).trim();
+const page = (await readFile(fileURLToPath(new URL('../script-tag/index.html', import.meta.url)), 'utf8'))
+  .replaceAll('http://127.0.0.1:8080', verifier)
+  .replace('crossorigin="anonymous"></script>', `integrity="${sri}" crossorigin="anonymous"></script>`);
 app.get('/', (_req, res) => res.type('html').send(page));
 
 const server = app.listen(port, '127.0.0.1');

@@ -137,6 +137,7 @@ $('start').addEventListener('click', async () => {
       serverUrl: location.origin,
       sessionId: session.sessionId,
       clientToken: session.clientToken,
+      verifierKey: session.verifierKey,
       onFeedback: recordFeedback,
     });
     await showResult(session.sessionId);

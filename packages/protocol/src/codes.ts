@@ -90,7 +90,12 @@ export const STREAM_ERROR_CODES = {
   TOO_MANY_FRAMES: 'More frames were sent than the challenge allows.',
   RATE_LIMITED: 'Messages arrive faster than allowed.',
   IDLE_TIMEOUT: 'The client went silent for too long.',
-  MODE_NOT_SUPPORTED: "The session's capture mode cannot be streamed by this verifier yet.",
+  NONCE_MISMATCH: "A frame carries another session's nonce.",
+  DUPLICATE_FRAME: 'A frame repeats the bytes of an earlier frame.',
+  ORIGIN_NOT_ALLOWED: 'The page that opened the stream is not on the allowed origins.',
+  LOCKED_OUT: 'Too many failed scans from this client: try again later.',
+  SHUTTING_DOWN: 'The verifier is restarting; the session can be retried.',
+  STORE_UNAVAILABLE: 'The session store cannot be reached; the session can be retried.',
   INTERNAL_ERROR: 'The verifier failed; the session can be retried.',
 } as const;
 export type StreamErrorCode = keyof typeof STREAM_ERROR_CODES;
@@ -106,6 +111,7 @@ export const SDK_ERROR_CODES = {
   NETWORK_ERROR: 'The verifier could not be reached or the connection broke.',
   SESSION_EXPIRED: 'The session expired or was already used: create a new one.',
   VERIFIER_ERROR: 'The verifier refused the stream; the code in the message says why.',
+  CHALLENGE_SIGNATURE_INVALID: "The challenge is not signed with the verifier's key configured in the SDK: someone between the page and the verifier changed it.",
   CANCELLED: 'The scan was cancelled.',
 } as const;
 export type SdkErrorCode = keyof typeof SDK_ERROR_CODES;
@@ -123,6 +129,10 @@ export const API_ERROR_CODES = {
   SESSION_NOT_OPEN: 'The session has already been scanned; it can no longer be changed.',
   NOT_READY: 'The verifier is still loading its models.',
   REQUEST_TIMEOUT: 'The request body did not arrive in time.',
+  RATE_LIMITED: 'Too many requests from this API key or address; see the Retry-After header.',
+  ORIGIN_NOT_ALLOWED: 'The calling page is not on the allowed origins.',
+  STORE_UNAVAILABLE: 'The session store cannot be reached; retry shortly.',
+  SHUTTING_DOWN: 'The verifier is shutting down; retry on another instance.',
   INTERNAL_ERROR: 'The verifier failed unexpectedly.',
 } as const;
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { FRAME_LIMITS, FrameCodecError, decodeFrame, encodeFrame } from './frame-codec.js';
 
 const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
-const header = { type: 'frame' as const, seq: 7, t: 1234.5, w: 640, h: 480 };
+const header = { type: 'frame' as const, nonce: 'n0nce', seq: 7, t: 1234.5, w: 640, h: 480 };
 
 test('a frame survives encode then decode', () => {
   const decoded = decodeFrame(encodeFrame(header, jpeg));

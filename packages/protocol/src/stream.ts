@@ -24,6 +24,31 @@ export const RgbSchema = z.tuple([
 export const ColorStepSchema = z.object({ rgb: RgbSchema, ms: z.number().int().positive().max(5000) });
 export type ColorStep = z.infer<typeof ColorStepSchema>;
 
+const Flag = z.boolean().optional();
+const Short = z.string().max(256).optional();
+
+/**
+ * What the SDK observed about the browser and the camera, for the verifier
+ * to weigh (it decides; the browser may lie, so each is a hint, never a pass).
+ */
+export const DeviceSignalsSchema = z.strictObject({
+  /** navigator.webdriver. */
+  webdriver: Flag,
+  /** Automation traces found (e.g. "HeadlessChrome" in the user agent, driver globals), by name. */
+  automation: z.array(z.string().max(64)).max(32).optional(),
+  /** Labels of every video input the page can see (the selected one is in `camera.label`). */
+  cameraLabels: z.array(Label).max(32).optional(),
+  /** Browser functions that no longer look native (wrapped or replaced), by name, e.g. "getUserMedia". */
+  tamperedApis: z.array(z.string().max(64)).max(32).optional(),
+  /** WebGL's unmasked renderer string (software renderers: SwiftShader, llvmpipe). */
+  webglRenderer: Short,
+  userAgent: z.string().max(512).optional(),
+  platform: Short,
+  maxTouchPoints: z.number().int().min(0).max(1000).optional(),
+  hardwareConcurrency: z.number().int().min(0).max(4096).optional(),
+});
+export type DeviceSignals = z.infer<typeof DeviceSignalsSchema>;
+
 export const HelloMessageSchema = z.strictObject({
   type: z.literal('hello'),
   token: z.string().min(1).max(4096),
@@ -39,7 +64,7 @@ export const HelloMessageSchema = z.strictObject({
     height: z.number().int().positive().max(65536),
     pixelRatio: Finite.positive().max(16),
   }),
-  signals: z.record(z.string().max(64), z.unknown()).default({}),
+  signals: DeviceSignalsSchema.default({}),
 });
 export type HelloMessage = z.infer<typeof HelloMessageSchema>;
 
@@ -91,8 +116,36 @@ export const ChallengeMessageSchema = z.object({
     tailMs: z.number().int().nonnegative().optional(),
   }),
   colors: z.array(ColorStepSchema).optional(),
+  /**
+   * Ed25519 signature (base64url) by the verifier over `challengeSigningInput`:
+   * an SDK configured with the verifier's public key refuses any challenge
+   * (a relay's colours, a downgraded mode) that does not carry a valid one.
+   */
+  signature: z.string().max(128).optional(),
 });
 export type ChallengeMessage = z.infer<typeof ChallengeMessageSchema>;
+
+/**
+ * JSON with object keys sorted at every level and no spaces: one byte string
+ * per value, so the signer and the checker agree whatever order a parser
+ * keeps keys in.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The bytes a challenge's signature covers: a domain tag, the session id and the challenge without its signature. */
+export function challengeSigningInput(sessionId: string, challenge: ChallengeMessage): string {
+  const { signature: _signature, ...signed } = challenge;
+  return `facelight-challenge-v1\n${sessionId}\n${canonicalJson(signed)}`;
+}
 
 /** Retry hints the browser may see: never scores, only what the user can change. */
 export const RetryCodeSchema = z.enum(codeList(RESULT_REASON_CODES));
@@ -112,9 +165,13 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
-/** JSON header of a binary frame; `t` is the capture time on the page clock. */
+/**
+ * JSON header of a binary frame; `t` is the capture time on the page clock,
+ * `nonce` the challenge's: a frame is bound to its session and its place in it.
+ */
 export const FrameHeaderSchema = z.strictObject({
   type: z.literal('frame'),
+  nonce: z.string().min(1).max(64),
   seq: z.number().int().nonnegative().max(1_000_000),
   t: NonNegative,
   w: z.number().int().positive().max(4096),

@@ -29,19 +29,38 @@ verifier.ready.then(
   (err: unknown) => {
     verifier.logger.fatal({ err }, 'cannot load the models');
     process.exitCode = 1;
-    void shutdown();
+    void shutdown(0);
   },
 );
 
-async function shutdown(): Promise<void> {
-  server.close();
-  server.closeIdleConnections();
-  await verifier.close();
+let stopping: Promise<void> | undefined;
+
+/**
+ * The port stays open until the grace is over or nothing is left running, so
+ * that load balancers polling /readyz and late requests get a 503
+ * SHUTTING_DOWN rather than a refused connection. Once is enough: a second
+ * signal joins the shutdown under way (a second one of the same kind kills at once).
+ */
+function shutdown(graceMs: number): Promise<void> {
+  stopping ??= verifier
+    .close({ graceMs })
+    .catch((err: unknown) => {
+      verifier.logger.error({ err }, 'shutdown failed');
+      process.exitCode = 1;
+    })
+    .then(() => {
+      server.close();
+      server.closeAllConnections();
+      verifier.logger.info('stopped');
+      // Whatever a client or a store connection still holds open must not keep the process.
+      process.exit();
+    });
+  return stopping;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    verifier.logger.info({ signal }, 'shutting down');
-    void shutdown();
+    verifier.logger.info({ signal, graceSeconds: config.shutdownGraceSeconds }, 'shutting down');
+    void shutdown(config.shutdownGraceSeconds * 1000);
   });
 }

@@ -166,10 +166,32 @@ const DynamicOverrideSchema = z.strictObject({
 });
 export type DynamicOverride = z.infer<typeof DynamicOverrideSchema>;
 
-const ApiKeySchema = z.strictObject({
-  id: z.string().min(1).max(64),
-  key: z.string().min(16, 'API keys must be at least 16 characters'),
-});
+/** An API key in clear (development) or as the hex SHA-256 of the key, so the config file holds no secret. */
+const ApiKeySchema = z.union([
+  z.strictObject({
+    id: z.string().min(1).max(64),
+    key: z.string().min(16, 'API keys must be at least 16 characters'),
+  }),
+  z.strictObject({
+    id: z.string().min(1).max(64),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lower-case hex digits (sha256 of the key)'),
+  }),
+]);
+export type ApiKeyConfig = z.infer<typeof ApiKeySchema>;
+
+const StoreSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('memory') }),
+  z.strictObject({
+    kind: z.literal('redis'),
+    /** redis://[user:password@]host:port/db */
+    url: z.string().min(1),
+    /** Prefix of every key, so several deployments can share one Redis. */
+    keyPrefix: z.string().max(64).default('facelight:'),
+    /** A command fails after this long (Redis down) instead of waiting for a reconnect. */
+    commandTimeoutMs: z.number().int().min(50).max(60_000).default(2000),
+  }),
+]);
+export type StoreConfig = z.infer<typeof StoreSchema>;
 
 export const ConfigSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
@@ -246,12 +268,81 @@ export const ConfigSchema = z.strictObject({
       pageDir: z.string().default(repoDemo),
     })
     .prefault({}),
+  /** Where sessions, nonces and results live: one process (memory) or shared by several (redis). */
+  store: StoreSchema.default({ kind: 'memory' }),
+  /** Results (and evidence) are erased this long after the session ends; DELETE erases at once. */
+  retentionSeconds: z.number().int().min(60).max(30 * 24 * 3600).default(24 * 3600),
+  security: z
+    .strictObject({
+      /**
+       * Origins (scheme://host[:port]) allowed to open a session stream and to
+       * call the REST API from a browser (CORS). Empty: only same-origin pages
+       * and clients that send no Origin (servers).
+       */
+      allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'an origin is scheme://host[:port], no path')).default([]),
+      /** A client token may open the stream this long after the session was created. */
+      clientTokenTtlSeconds: z.number().int().min(1).max(3600).default(120),
+      /**
+       * Ed25519 private key (PKCS#8 PEM) that signs client tokens and challenges.
+       * Several processes behind one load balancer need the same key. Absent: a
+       * key is made at start (one process only; its public key is served at
+       * /v1/keys and logged).
+       */
+      signingKeyPem: z.string().optional(),
+      /**
+       * Per minute: REST requests per API key (a leaked key or a runaway
+       * backend); REST requests that fail authentication per client address
+       * (key guessing; an integrator's backend sends everything from one
+       * address, so its good requests do not count); stream openings per
+       * client address (each browser has its own, but offices share one).
+       */
+      rateLimit: z
+        .strictObject({
+          perApiKeyPerMinute: z.number().int().min(1).default(6000),
+          failedAuthPerIpPerMinute: z.number().int().min(1).default(30),
+          streamsPerIpPerMinute: z.number().int().min(1).default(120),
+        })
+        .prefault({}),
+      /** After `failures` failed sessions within `windowSeconds`, a client IP may not start a stream for `lockSeconds`. */
+      lockout: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          failures: z.number().int().min(1).default(5),
+          windowSeconds: z.number().int().min(1).default(180),
+          lockSeconds: z.number().int().min(1).default(1800),
+        })
+        .prefault({}),
+      /**
+       * Device and injection signals: weight of each (0 ignores it, 1 fails the
+       * session alone); a session fails when the weights of the signals seen add up to 1.
+       */
+      signals: z
+        .strictObject({
+          virtualCamera: z.number().min(0).max(1).default(1),
+          automation: z.number().min(0).max(1).default(1),
+          tamperedApis: z.number().min(0).max(1).default(1),
+          frameTiming: z.number().min(0).max(1).default(1),
+          duplicateFrames: z.number().min(0).max(1).default(1),
+          emulator: z.number().min(0).max(1).default(0.5),
+        })
+        .prefault({}),
+      /**
+       * Test only: accept automated browsers with Chromium's fake camera (the
+       * e2e tests). Never in production; the verifier logs a warning at start.
+       */
+      allowTestCamera: z.boolean().default(false),
+    })
+    .prefault({}),
+  /** Prometheus metrics at GET /metrics (no API key: restrict it at the proxy or turn it off). */
+  metrics: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  /** On SIGTERM/SIGINT: stop accepting, let running decisions finish for up to this long, then close streams. */
+  shutdownGraceSeconds: z.number().int().min(0).max(600).default(10),
   /** Seconds a request body may take to arrive before the request is cut. */
   requestTimeoutSeconds: z.number().int().min(1).max(600).default(30),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).superRefine((config, ctx) => {
-  if (config.demo.enabled && !config.apiKeys.some((k) => k.id === config.demo.apiKeyId)) {
-    ctx.addIssue({ code: 'custom', path: ['demo', 'apiKeyId'], message: 'the demo needs the id of one of apiKeys' });
+  if (config.demo.enabled && !config.apiKeys.some((k) => k.id === config.demo.apiKeyId && 'key' in k)) {
+    ctx.addIssue({ code: 'custom', path: ['demo', 'apiKeyId'], message: 'the demo needs the id of one of apiKeys given in clear (key, not sha256)' });
   }
   // Field limits cannot see a frame budget that the decision's minimum can never meet.
   for (const useCase of [undefined, ...Object.keys(config.useCases)]) {
@@ -357,6 +448,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, configFile?: string): Config 
   if (env.FACELIGHT_MODEL_DIR) fromEnv.modelDir = env.FACELIGHT_MODEL_DIR;
   if (env.FACELIGHT_LOG_LEVEL) fromEnv.logLevel = env.FACELIGHT_LOG_LEVEL;
   if (env.FACELIGHT_ANALYSIS_THREADS) fromEnv.analysisThreads = Number(env.FACELIGHT_ANALYSIS_THREADS);
+  if (env.FACELIGHT_REDIS_URL) fromEnv.store = { kind: 'redis', url: env.FACELIGHT_REDIS_URL };
   return parseConfig({ ...fromFile, ...fromEnv });
 }
 

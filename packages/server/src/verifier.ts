@@ -11,13 +11,22 @@ import { defaultSdkDir, sdkAssetRoutes } from './assets/sdk-assets.js';
 import { demoRoutes } from './demo/routes.js';
 import { parseConfig, type Config, type ConfigInput } from './config.js';
 import { FaceService } from './face-service.js';
+import { failedAuthLimit, originPolicy, perApiKeyLimit, streamOpenings } from './http/abuse-limits.js';
 import { apiKeyAuth } from './http/api-key-auth.js';
 import { errorHandler, notFound } from './http/error-handler.js';
+import { ShutdownGate } from './http/shutdown-gate.js';
 import { createImageIntake } from './image/index.js';
+import { countApiErrors } from './metrics/count-api-errors.js';
+import { createMetrics } from './metrics/registry.js';
+import { timedPool } from './metrics/timed-pool.js';
 import { faceMatchRoutes } from './routes/face-match.js';
 import { healthRoutes } from './routes/health.js';
+import { keyRoutes } from './routes/keys.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { sessionRoutes } from './routes/sessions.js';
-import { MemorySessionStore, type SessionStore } from './sessions/store.js';
+import { loadSigningKey } from './security/signing-key.js';
+import { createStore } from './sessions/create-store.js';
+import type { SessionStore } from './sessions/store.js';
 import { createStreamEndpoint, type StreamAttachOptions } from './stream/attach.js';
 
 export interface Verifier {
@@ -41,8 +50,13 @@ export interface Verifier {
    * leaves the socket alone.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, opts?: StreamAttachOptions): boolean;
-  /** Ends live streams (their sessions fail as retryable), then stops the workers and the store. */
-  close(): Promise<void>;
+  /**
+   * Refuses new requests (503 SHUTTING_DOWN, /healthz excepted) and new
+   * streams, ends live streams (their sessions fail as retryable) but lets
+   * running requests and streams already deciding finish within `graceMs`
+   * (default 0), then stops the workers and the store.
+   */
+  close(opts?: { graceMs?: number }): Promise<void>;
 }
 
 export interface VerifierOptions {
@@ -56,13 +70,17 @@ export const REDACT_PATHS = ['req.headers.authorization', 'req.headers.cookie', 
 export function createVerifier(input: ConfigInput | Config, opts: VerifierOptions = {}): Verifier {
   const config = parseConfig(input);
   const logger = opts.logger ?? pino({ level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
-  const store = opts.store ?? new MemorySessionStore();
+  const store = opts.store ?? createStore(config.store, logger);
   const intake = createImageIntake(config.image);
-  const pool = createAnalysisPool({
-    models: { dir: config.modelDir },
-    detection: config.detection,
-    ...(config.analysisThreads === undefined ? {} : { threads: config.analysisThreads }),
-  });
+  const metrics = createMetrics({ processMetrics: config.metrics.enabled });
+  const pool = timedPool(
+    createAnalysisPool({
+      models: { dir: config.modelDir },
+      detection: config.detection,
+      ...(config.analysisThreads === undefined ? {} : { threads: config.analysisThreads }),
+    }),
+    metrics,
+  );
   let ready = false;
   const readyPromise = pool.ready.then(() => {
     ready = true;
@@ -70,13 +88,23 @@ export function createVerifier(input: ConfigInput | Config, opts: VerifierOption
   readyPromise.catch((err: unknown) => logger.error({ err }, 'models failed to load'));
 
   const faces = new FaceService(intake, pool, config.trustedImage, config.faceMatchThreshold);
-  const stream = createStreamEndpoint({ config, store, pool, logger }, () => ready);
+  const signingKey = loadSigningKey(config.security.signingKeyPem);
+  if (signingKey.ephemeral) logger.warn({ publicKey: signingKey.publicKey }, 'no security.signingKeyPem: made a signing key for this process only');
+  if (config.security.allowTestCamera) logger.warn('security.allowTestCamera is on: automated browsers and fake cameras pass; never use this in production');
+  const stream = createStreamEndpoint({ config, store, pool, logger, signingKey, openings: streamOpenings(), metrics }, () => ready);
+  const gate = new ShutdownGate();
   const router = Router();
-  router.use(pinoHttp({ logger, quietReqLogger: true }));
+  router.use(countApiErrors(metrics));
+  // Ahead of the request log, which a scrape every few seconds would flood.
+  if (config.metrics.enabled) router.use(metricsRoutes(metrics.registry));
+  // Method and path only: headers carry API keys and cookies, and an integrator's own logger may not redact them.
+  router.use(pinoHttp({ logger, quietReqLogger: true, serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) } }));
+  router.use(gate.middleware);
   router.use(healthRoutes(() => ready));
   router.use(sdkAssetRoutes({ sdkDir: config.sdkDir ?? defaultSdkDir(), modelDir: config.modelDir }));
-  router.use('/v1', apiKeyAuth(config.apiKeys));
-  router.use(sessionRoutes({ config, store, faces }));
+  router.use('/v1', ...originPolicy(config.security.allowedOrigins), failedAuthLimit(config), apiKeyAuth(config.apiKeys), perApiKeyLimit(config));
+  router.use(sessionRoutes({ config, store, faces, signingKey }));
+  router.use(keyRoutes(signingKey));
   router.use(faceMatchRoutes(faces, config.image.maxBytes));
   router.use('/v1', notFound);
   router.use(errorHandler);
@@ -89,8 +117,8 @@ export function createVerifier(input: ConfigInput | Config, opts: VerifierOption
     logger,
     attachStream: (server, streamOpts) => stream.attach(server, streamOpts),
     handleUpgrade: (req, socket, head, streamOpts) => stream.handleUpgrade(req, socket, head, streamOpts),
-    async close() {
-      await stream.close();
+    async close({ graceMs = 0 } = {}) {
+      await Promise.all([stream.close(graceMs), gate.close(graceMs)]);
       await Promise.allSettled([pool.close(), intake.close(), store.close()]);
     },
   };
@@ -123,7 +151,7 @@ export function createApp(verifier: Verifier): express.Express {
   app.use(verifier.router);
   const { demo, apiKeys, image } = verifier.config;
   const demoKey = apiKeys.find((k) => k.id === demo.apiKeyId);
-  if (demo.enabled && demoKey) {
+  if (demo.enabled && demoKey && 'key' in demoKey) {
     app.use(
       demoRoutes({
         pageDir: path.resolve(demo.pageDir),

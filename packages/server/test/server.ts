@@ -12,6 +12,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * Every test connects from 127.0.0.1 and many of them fail on purpose, which
+ * would lock that address out within the first few: tests of the lockout
+ * itself switch it back on.
+ */
+export const TEST_SECURITY: NonNullable<ConfigInput['security']> = { lockout: { enabled: false } };
+
 /** A real verifier on a real loopback port, with models loaded before the first test. */
 export async function startTestServer(overrides: Partial<ConfigInput> = {}): Promise<TestServer> {
   const verifier = createVerifier({
@@ -20,6 +27,7 @@ export async function startTestServer(overrides: Partial<ConfigInput> = {}): Pro
     logLevel: 'silent',
     analysisThreads: 2,
     useCases: { onboarding: { mode: 'dynamic' } },
+    security: TEST_SECURITY,
     ...overrides,
   });
   await verifier.ready;

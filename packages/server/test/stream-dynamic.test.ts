@@ -4,7 +4,7 @@ import { encodeFrame, type ChallengeMessage, type ServerMessage, type SessionRes
 import { GENUINE_STRONG, GENUINE_WEAK, seeded, type Scenario } from '../src/reflection/test-support.js';
 import { loadPortrait, renderFrames, simulateTiming, type Portrait } from './reflection-frames.js';
 import { startTestServer, type TestServer } from './server.js';
-import { StreamClient, createSession, getResult, helloMessage, uploadTrusted } from './stream-support.js';
+import { StreamClient, createSession, getResult, uploadTrusted } from './stream-support.js';
 
 let srv: TestServer;
 let portrait: Portrait;
@@ -37,7 +37,7 @@ async function dynamicScan(scenario: Scenario, trusted?: string): Promise<Scan> 
   const timing = simulateTiming(colors, seeded(scenario.seed), { fps, warmupMs: warmupMs!, tailMs: tailMs! });
   const frames = await renderFrames(portrait, scenario, colors, timing, Math.round(jpegQuality * 100));
   const events = [
-    ...frames.map((f, seq) => ({ t: f.t, send: () => client.sendBinary(encodeFrame({ type: 'frame', seq, t: f.t, w: 640, h: 480 }, f.jpeg)) })),
+    ...frames.map((f, seq) => ({ t: f.t, send: () => client.sendBinary(encodeFrame({ type: 'frame', nonce: challenge.nonce, seq, t: f.t, w: 640, h: 480 }, f.jpeg)) })),
     ...timing.displayTimes.map((t, index) => ({ t: t + 1, send: () => client.send({ type: 'display', index, t }) })),
   ].sort((a, b) => a.t - b.t);
   const start = performance.now(), t0 = events[0]!.t;
@@ -109,12 +109,10 @@ describe('Dynamic display reports', () => {
   async function started() {
     const session = await createSession(srv, { useCase: 'onboarding' });
     const client = await StreamClient.open(srv, session.sessionId);
-    client.send(helloMessage(session.clientToken));
-    const challenge = await client.next();
-    assert.equal(challenge?.type, 'challenge');
+    await client.hello(session.clientToken);
     return { session, client };
   }
-  const frame = (seq: number, t: number) => encodeFrame({ type: 'frame', seq, t, w: 640, h: 480 }, FRAME);
+  const frame = (client: StreamClient, seq: number, t: number) => encodeFrame({ type: 'frame', nonce: client.nonce, seq, t, w: 640, h: 480 }, FRAME);
   let FRAME: Buffer;
   before(async () => {
     FRAME = (await renderFrames(portrait, { gainLevels: 0, delayMs: 0, seed: 1, attack: 'photo' }, [], { displayTimes: [], end: 0, frameTimes: [0] }))[0]!.jpeg;
@@ -131,7 +129,7 @@ describe('Dynamic display reports', () => {
   test('a colour dated after it arrived, or before the first frame: DISPLAY_TIME_IMPLAUSIBLE', async () => {
     {
       const { client } = await started();
-      client.sendBinary(frame(0, 1000));
+      client.sendBinary(frame(client, 0, 1000));
       await new Promise((r) => setTimeout(r, 50));
       // Sent 50 ms after a frame captured at 1000, yet dated 1000 ms later.
       client.send({ type: 'display', index: 0, t: 2050 });
@@ -139,7 +137,7 @@ describe('Dynamic display reports', () => {
     }
     {
       const { client } = await started();
-      client.sendBinary(frame(0, 1000));
+      client.sendBinary(frame(client, 0, 1000));
       client.send({ type: 'display', index: 0, t: 900 });
       await client.expectError('DISPLAY_TIME_IMPLAUSIBLE');
     }
@@ -147,7 +145,7 @@ describe('Dynamic display reports', () => {
 
   test('done before every colour was reported: UNEXPECTED_MESSAGE, the session fails', async () => {
     const { session, client } = await started();
-    client.sendBinary(frame(0, 1000));
+    client.sendBinary(frame(client, 0, 1000));
     client.send({ type: 'display', index: 0, t: 1010 });
     client.send({ type: 'done' });
     await client.expectError('UNEXPECTED_MESSAGE');

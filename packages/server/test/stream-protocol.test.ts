@@ -75,9 +75,21 @@ describe('stream authentication', () => {
     await client.expectError('INVALID_TOKEN');
   });
 
-  test('an unknown session is SESSION_NOT_FOUND', async () => {
-    const client = await StreamClient.open(srv, '00000000-0000-4000-8000-000000000000');
-    client.send(helloMessage('whatever'));
+  test("junk or another session's token: INVALID_TOKEN, before the store is asked", async () => {
+    const other = await createSession(srv);
+    for (const token of ['whatever', other.clientToken]) {
+      const client = await StreamClient.open(srv, '00000000-0000-4000-8000-000000000000');
+      client.send(helloMessage(token));
+      await client.expectError('INVALID_TOKEN');
+    }
+  });
+
+  test('a valid token whose session was deleted: SESSION_NOT_FOUND', async () => {
+    const session = await createSession(srv);
+    const res = await fetch(`${srv.url}/v1/sessions/${session.sessionId}`, { method: 'DELETE', headers: { authorization: `Bearer ${API_KEY}` } });
+    assert.equal(res.status, 204);
+    const client = await StreamClient.open(srv, session.sessionId);
+    client.send(helloMessage(session.clientToken));
     await client.expectError('SESSION_NOT_FOUND');
   });
 
@@ -137,7 +149,7 @@ describe('stream messages', () => {
   test('a frame before hello: UNEXPECTED_MESSAGE', async () => {
     const session = await createSession(srv);
     const client = await StreamClient.open(srv, session.sessionId);
-    client.sendBinary(frameBytes(frames[0]!, 0));
+    client.sendBinary(frameBytes(frames[0]!, 0, 'no-challenge-yet'));
     await client.expectError('UNEXPECTED_MESSAGE');
     await expectPending(session.sessionId);
   });
@@ -158,7 +170,7 @@ describe('stream messages', () => {
       const { session, client } = await streaming();
       await client.sendFrames(frames.slice(0, 5), 1000);
       client.send({ type: 'done' });
-      client.sendBinary(frameBytes(frames[5]!, 5));
+      client.sendBinary(client.frame(frames[5]!, 5));
       await client.expectError('UNEXPECTED_MESSAGE');
       await expectStoredFailure(session.sessionId, 'PROTOCOL_VIOLATION');
     }
@@ -188,8 +200,8 @@ describe('stream messages', () => {
 describe('frame limits', () => {
   test('sequence numbers that do not increase: FRAME_OUT_OF_ORDER', async () => {
     const { session, client } = await streaming();
-    client.sendBinary(frameBytes(frames[0]!, 5));
-    client.sendBinary(frameBytes(frames[1]!, 4));
+    client.sendBinary(client.frame(frames[0]!, 5));
+    client.sendBinary(client.frame(frames[1]!, 4));
     await client.expectError('FRAME_OUT_OF_ORDER');
     await expectStoredFailure(session.sessionId, 'PROTOCOL_VIOLATION');
   });
@@ -198,7 +210,7 @@ describe('frame limits', () => {
     {
       const { session, client } = await streaming();
       const padded = Buffer.concat([frames[0]!.jpeg, Buffer.alloc(310 * 1024)]);
-      client.sendBinary(encodeFrame({ type: 'frame', seq: 0, t: 0, w: 640, h: 480 }, padded));
+      client.sendBinary(encodeFrame({ type: 'frame', nonce: client.nonce, seq: 0, t: 0, w: 640, h: 480 }, padded));
       assert.match(await client.expectError('FRAME_TOO_LARGE'), /bytes/);
       await expectStoredFailure(session.sessionId, 'PROTOCOL_VIOLATION');
     }
@@ -212,7 +224,7 @@ describe('frame limits', () => {
 
   test('a frame wider than the challenge allows: FRAME_TOO_LARGE', async () => {
     const { client } = await streaming();
-    client.sendBinary(encodeFrame({ type: 'frame', seq: 0, t: 0, w: 1280, h: 720 }, frames[0]!.jpeg));
+    client.sendBinary(encodeFrame({ type: 'frame', nonce: client.nonce, seq: 0, t: 0, w: 1280, h: 720 }, frames[0]!.jpeg));
     await client.expectError('FRAME_TOO_LARGE');
   });
 
@@ -226,24 +238,31 @@ describe('frame limits', () => {
 
   test('frames far faster than the challenge fps: RATE_LIMITED', async () => {
     const { client } = await streaming();
-    for (let seq = 0; seq < 25; seq++) client.sendBinary(frameBytes(frames[seq % frames.length]!, seq));
+    for (let seq = 0; seq < 25; seq++) client.sendBinary(client.frame(frames[seq % frames.length]!, seq));
     await client.expectError('RATE_LIMITED');
   });
 
   test('truncated or garbage frames: BAD_FRAME', async () => {
     const jpeg = frames[0]!.jpeg;
     const bad = [
-      frameBytes(frames[0]!, 0).subarray(0, 40), // the header runs past the end
-      Buffer.from('garbage, not a frame at all'),
-      encodeFrame({ type: 'frame', seq: 0, t: 0, w: 640, h: 480 }, Buffer.concat([jpeg.subarray(0, 2000), Buffer.alloc(3000, 0x55)])),
-      encodeFrame({ type: 'frame', seq: 0, t: 0, w: 640, h: 480 }, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a])),
+      (nonce: string) => frameBytes(frames[0]!, 0, nonce).subarray(0, 40), // the header runs past the end
+      () => Buffer.from('garbage, not a frame at all'),
+      (nonce: string) => encodeFrame({ type: 'frame', nonce, seq: 0, t: 0, w: 640, h: 480 }, Buffer.concat([jpeg.subarray(0, 2000), Buffer.alloc(3000, 0x55)])),
+      (nonce: string) => encodeFrame({ type: 'frame', nonce, seq: 0, t: 0, w: 640, h: 480 }, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a])),
     ];
     for (const bytes of bad) {
       const { session, client } = await streaming();
-      client.sendBinary(bytes);
+      client.sendBinary(bytes(client.nonce));
       await client.expectError('BAD_FRAME');
       await expectStoredFailure(session.sessionId, 'PROTOCOL_VIOLATION');
     }
+  });
+
+  test("a frame with another session's nonce: NONCE_MISMATCH", async () => {
+    const { session, client } = await streaming();
+    client.sendBinary(frameBytes(frames[0]!, 0, 'a-nonce-from-another-session'));
+    await client.expectError('NONCE_MISMATCH');
+    await expectStoredFailure(session.sessionId, 'PROTOCOL_VIOLATION');
   });
 });
 

@@ -47,8 +47,14 @@ export async function photoFrames(name: string, n = 15, fit: 'top' | 'whole' = '
   return frames;
 }
 
-export const frameBytes = (f: TestFrame, seq: number, t = seq * 66.7) =>
-  encodeFrame({ type: 'frame', seq, t, w: f.width, h: f.height }, f.jpeg);
+/**
+ * Capture time of frame `seq` at 15 fps, with the sub-millisecond jitter of a
+ * real camera's clock (the verifier takes identical intervals for computed ones).
+ */
+export const captureTime = (seq: number) => seq * 66.7 + ((seq * 7919) % 11) / 20;
+
+export const frameBytes = (f: TestFrame, seq: number, nonce: string, t = captureTime(seq)) =>
+  encodeFrame({ type: 'frame', nonce, seq, t, w: f.width, h: f.height }, f.jpeg);
 
 export function helloMessage(token: string) {
   return {
@@ -67,6 +73,8 @@ export class StreamClient {
   private wake: (() => void) | undefined;
   readonly closed: Promise<{ code: number }>;
   readonly opened: Promise<void>;
+  /** The challenge's nonce, once `hello` has got one; frames carry it. */
+  nonce = '';
 
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
@@ -118,15 +126,21 @@ export class StreamClient {
     this.send(helloMessage(token));
     const reply = await this.next();
     if (reply?.type !== 'challenge') throw new Error(`expected a challenge, got ${JSON.stringify(reply)}`);
+    this.nonce = reply.nonce;
     return reply;
   }
 
   /** Frames at the challenge's pace, as a browser sends them. */
   async sendFrames(frames: readonly TestFrame[], fps = 15, firstSeq = 0): Promise<void> {
     for (const [i, f] of frames.entries()) {
-      this.sendBinary(frameBytes(f, firstSeq + i));
+      this.sendBinary(this.frame(f, firstSeq + i));
       await new Promise((r) => setTimeout(r, 1000 / fps));
     }
+  }
+
+  /** A frame of this stream (with its nonce). */
+  frame(f: TestFrame, seq: number, t = captureTime(seq)): Uint8Array {
+    return frameBytes(f, seq, this.nonce, t);
   }
 
   /** Expects `{ type: "error", code }` and the close that follows it. */

@@ -91,7 +91,7 @@ export async function runSession(target: Target, spec: SessionSpec, pool: Render
     }
     plan.frames.forEach((t, seq) => {
       const jpeg = frames[seq]!;
-      sends.push({ at: t + FRAME_SEND_MS, send: () => ws.send(encodeFrame({ type: 'frame', seq, t, w: width, h: height }, jpeg), { binary: true }) });
+      sends.push({ at: t + FRAME_SEND_MS, send: () => ws.send(encodeFrame({ type: 'frame', nonce: challenge.nonce, seq, t, w: width, h: height }, jpeg), { binary: true }) });
     });
     sends.push({ at: plan.doneT + FRAME_SEND_MS + 1, send: () => ws.send(JSON.stringify({ type: 'done' })) });
     sends.sort((a, b) => a.at - b.at);

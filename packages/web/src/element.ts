@@ -51,7 +51,7 @@ export class FacelightCaptureElement extends Base {
   constructor() {
     super();
     // A property set before the element was defined hides the accessor below: move it onto the attribute.
-    for (const key of ['serverUrl', 'sessionId', 'clientToken', 'assetsBaseUrl', 'locale', 'deviceId', 'photosensitivityNotice'] as const) {
+    for (const key of ['serverUrl', 'sessionId', 'clientToken', 'verifierKey', 'assetsBaseUrl', 'locale', 'deviceId', 'photosensitivityNotice'] as const) {
       if (Object.prototype.hasOwnProperty.call(this, key)) {
         const value: unknown = this[key];
         Reflect.deleteProperty(this, key);
@@ -78,6 +78,12 @@ export class FacelightCaptureElement extends Base {
   }
   set clientToken(value: string | undefined) {
     this.reflect('client-token', value);
+  }
+  get verifierKey(): string | undefined {
+    return this.attribute('verifier-key');
+  }
+  set verifierKey(value: string | undefined) {
+    this.reflect('verifier-key', value);
   }
   get assetsBaseUrl(): string | undefined {
     return this.attribute('assets-base-url');
@@ -134,6 +140,8 @@ export class FacelightCaptureElement extends Base {
       const value = this[key];
       if (value) options[key] = value;
     }
+    // Even empty: a blank key must fail the options check, not turn the signature check off.
+    if (this.verifierKey !== undefined) options.verifierKey = this.verifierKey;
     const scan = runScan(root, options);
     scan.then((result) => this.emit('complete', result)).catch(() => undefined);
     return scan;

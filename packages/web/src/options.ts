@@ -1,4 +1,5 @@
 import type { FeedbackCode, ResultReasonCode, SdkErrorCode } from '@facelight/protocol';
+import { verifierKeyBytes } from './stream/challenge-signature.js';
 
 export interface ScanResult {
   status: 'SUCCESS' | 'FAILURE';
@@ -25,6 +26,14 @@ export interface ScanOptions {
   strings?: Partial<Record<string, string>>;
   /** Camera to prefer, from `enumerateDevices()`. */
   deviceId?: string;
+  /**
+   * The verifier's Ed25519 public key, 32 bytes in unpadded base64url. When
+   * set, the SDK refuses any challenge not signed with it for this session
+   * (CHALLENGE_SIGNATURE_INVALID) before showing a colour or sending a frame.
+   * Without it, anyone between the page and the verifier could change the
+   * challenge unnoticed; TLS is required either way.
+   */
+  verifierKey?: string;
   /** Give up aligning after this long and let the verifier decide; default 30 000. */
   alignTimeoutMs?: number;
   /**
@@ -58,4 +67,5 @@ export function checkOptions(options: ScanOptions): void {
   for (const key of ['serverUrl', 'sessionId', 'clientToken'] as const) {
     if (typeof options[key] !== 'string' || options[key] === '') throw new TypeError(`Facelight: option ${key} is required`);
   }
+  if (options.verifierKey !== undefined) verifierKeyBytes(options.verifierKey);
 }

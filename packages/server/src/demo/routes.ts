@@ -78,7 +78,10 @@ export function demoRoutes(opts: DemoOptions): Router {
         return;
       }
     }
-    res.status(201).json({ sessionId, clientToken: created.body.clientToken, mode: created.body.mode, trusted });
+    // The page pins the verifier's challenge-signing key, as an integrator's page would from its own backend.
+    const keys = await api('GET', '/v1/keys');
+    const verifierKey = (keys.body.challengeSigning as { publicKey?: string } | undefined)?.publicKey;
+    res.status(201).json({ sessionId, clientToken: created.body.clientToken, mode: created.body.mode, trusted, verifierKey });
   });
 
   router.get('/demo/api/sessions/:id/result', async (req, res) => {

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ApiError } from './api-error.js';
+import { StoreUnavailableError } from '../sessions/errors.js';
 
 export const notFound: RequestHandler = (req, _res, next) => {
   next(new ApiError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
@@ -27,6 +28,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) 
 
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof StoreUnavailableError) return new ApiError(503, 'STORE_UNAVAILABLE', 'the session store cannot be reached; retry shortly');
   const e = err as BodyParserError;
   switch (e?.type) {
     case 'entity.too.large':

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import {
   CreateSessionRequestSchema,
@@ -14,6 +14,8 @@ import type { FaceService } from '../face-service.js';
 import { ApiError } from '../http/api-error.js';
 import { refuseDeclaredOversize } from '../http/declared-size.js';
 import { jsonBodyLimit, parseBody } from '../http/validate.js';
+import { issueClientToken } from '../security/client-token.js';
+import type { SigningKey } from '../security/signing-key.js';
 import { hashToken, type Session } from '../sessions/session.js';
 import type { SessionStore } from '../sessions/store.js';
 
@@ -21,10 +23,11 @@ export interface SessionRouteDeps {
   config: Config;
   store: SessionStore;
   faces: FaceService;
+  signingKey: SigningKey;
   now?: () => number;
 }
 
-export function sessionRoutes({ config, store, faces, now = Date.now }: SessionRouteDeps): Router {
+export function sessionRoutes({ config, store, faces, signingKey, now = Date.now }: SessionRouteDeps): Router {
   const router = Router();
 
   /** The session of this API key, or 404: other keys' sessions do not exist for the caller. */
@@ -44,16 +47,19 @@ export function sessionRoutes({ config, store, faces, now = Date.now }: SessionR
       if (!useCase) throw new ApiError(400, 'UNKNOWN_USE_CASE', `use case "${body.useCase}" is not configured`);
       mode = body.mode ?? useCase.mode;
     }
-    const clientToken = randomBytes(32).toString('base64url');
     const createdAt = now();
+    const id = randomUUID();
+    const expiresAt = createdAt + config.sessionTtlSeconds * 1000;
+    // The browser must open the stream soon; the session itself lives on for its result.
+    const clientToken = issueClientToken(signingKey, id, Math.min(expiresAt, createdAt + config.security.clientTokenTtlSeconds * 1000));
     const session: Session = {
-      id: randomUUID(),
+      id,
       mode,
       ...(body.useCase === undefined ? {} : { useCase: body.useCase }),
       ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
       apiKeyId: res.locals.apiKeyId as string,
       createdAt,
-      expiresAt: createdAt + config.sessionTtlSeconds * 1000,
+      expiresAt,
       clientTokenHash: hashToken(clientToken),
       state: 'created',
     };

@@ -11,11 +11,19 @@ export interface SessionStore {
   /** Applies `change` to the current session; returns the updated one, or undefined when gone. */
   update(id: string, change: (s: Session) => Session): Promise<Session | undefined>;
   delete(id: string): Promise<boolean>;
+  /** Counts a failed session of `source` (a client address) and returns how many fell within the last `windowMs`, this one included. */
+  recordFailure(source: string, windowMs: number): Promise<number>;
+  /** Refuses `source` for `ms`. */
+  lock(source: string, ms: number): Promise<void>;
+  /** Milliseconds left on the lock of `source`; 0 when it is not locked. */
+  lockedFor(source: string): Promise<number>;
   close(): Promise<void>;
 }
 
 export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, Session>();
+  private readonly failures = new Map<string, number[]>();
+  private readonly locks = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly now: () => number = Date.now, sweepIntervalMs = 30_000) {
@@ -45,9 +53,31 @@ export class MemorySessionStore implements SessionStore {
     return this.sessions.delete(id);
   }
 
+  async recordFailure(source: string, windowMs: number): Promise<number> {
+    const now = this.now();
+    const recent = (this.failures.get(source) ?? []).filter((t) => t > now - windowMs);
+    recent.push(now);
+    this.failures.set(source, recent);
+    return recent.length;
+  }
+
+  async lock(source: string, ms: number): Promise<void> {
+    this.locks.set(source, this.now() + ms);
+  }
+
+  async lockedFor(source: string): Promise<number> {
+    const until = this.locks.get(source);
+    if (until === undefined) return 0;
+    const left = until - this.now();
+    if (left <= 0) this.locks.delete(source);
+    return Math.max(0, left);
+  }
+
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.sessions.clear();
+    this.failures.clear();
+    this.locks.clear();
   }
 
   private live(id: string): Session | undefined {
@@ -61,5 +91,9 @@ export class MemorySessionStore implements SessionStore {
 
   private sweep(): void {
     for (const id of this.sessions.keys()) this.live(id);
+    for (const source of this.locks.keys()) void this.lockedFor(source);
+    // Failure times older than an hour count in no sensible window.
+    const old = this.now() - 3_600_000;
+    for (const [source, times] of this.failures) if (times.every((t) => t <= old)) this.failures.delete(source);
   }
 }

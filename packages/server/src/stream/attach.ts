@@ -2,7 +2,9 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FRAME_LIMITS } from '@facelight/protocol';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { StreamMetrics } from '../metrics/registry.js';
+import { streamClient } from '../security/client-address.js';
 import { StreamConnection, type StreamDeps } from './connection.js';
 
 export interface StreamAttachOptions {
@@ -18,15 +20,19 @@ export interface StreamEndpoint {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, opts?: StreamAttachOptions): boolean;
   /** Serves the stream on every upgrade request of `server`; other upgrade paths get a 404. */
   attach(server: Server, opts?: StreamAttachOptions): void;
-  /** Ends every live stream (their sessions fail as retryable) and refuses new ones. */
-  close(): Promise<void>;
+  /**
+   * Refuses new streams and ends the live ones (their sessions fail as
+   * retryable), except that streams whose client already sent `done` may
+   * finish their decision within `graceMs`.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 const SESSION_ID = /^[A-Za-z0-9_-]{1,128}$/;
 /** On close, how long clients get to answer the close handshake before their sockets are cut. */
 const CLOSE_GRACE_MS = 1000;
 
-export function createStreamEndpoint(deps: StreamDeps, isReady: () => boolean): StreamEndpoint {
+export function createStreamEndpoint(deps: StreamDeps & { metrics: StreamMetrics }, isReady: () => boolean): StreamEndpoint {
   const wss = new WebSocketServer({
     noServer: true,
     // Up to twice the frame limit the client gets a coded FRAME_TOO_LARGE; beyond that ws
@@ -37,6 +43,8 @@ export function createStreamEndpoint(deps: StreamDeps, isReady: () => boolean): 
     clientTracking: false,
   });
   const connections = new Map<WebSocket, StreamConnection>();
+  /** Streams whose client said `done`: a decision is running for them. */
+  const deciding = new Set<WebSocket>();
   const attached = new WeakSet<Server>();
   let closed = false;
 
@@ -48,8 +56,16 @@ export function createStreamEndpoint(deps: StreamDeps, isReady: () => boolean): 
       return true;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      connections.set(ws, new StreamConnection(ws, sessionId, deps));
-      ws.once('close', () => connections.delete(ws));
+      connections.set(ws, new StreamConnection(ws, sessionId, deps, streamClient(req)));
+      deps.metrics.streamOpened();
+      ws.on('message', (data, isBinary) => {
+        if (!isBinary && saysDone(data)) deciding.add(ws);
+      });
+      ws.once('close', () => {
+        connections.delete(ws);
+        deciding.delete(ws);
+        deps.metrics.streamClosed();
+      });
     });
     return true;
   }
@@ -63,17 +79,39 @@ export function createStreamEndpoint(deps: StreamDeps, isReady: () => boolean): 
         if (!handleUpgrade(req, socket, head, opts)) refuse(socket, 404, 'Not Found');
       });
     },
-    async close() {
+    async close(graceMs = 0) {
       closed = true;
-      const live = [...connections];
-      await Promise.all(live.map(([, connection]) => connection.shutdown()));
-      // A client that never answers the close would otherwise hold its socket, and so
-      // http's server.close(), for ws's 30-s close timeout.
-      await Promise.race([Promise.all(live.map(([ws]) => new Promise((closed) => ws.once('close', closed)))), delay(CLOSE_GRACE_MS, undefined, { ref: false })]);
-      for (const [ws] of live) ws.terminate();
+      const decisions = [...deciding];
+      await Promise.all([
+        end([...connections].filter(([ws]) => !deciding.has(ws))),
+        Promise.race([Promise.all(decisions.map(closedEvent)), delay(graceMs, undefined, { ref: false })]),
+      ]);
+      // Decisions that outlast the grace end like the others.
+      await end([...connections]);
       wss.close();
     },
   };
+}
+
+async function end(live: [WebSocket, StreamConnection][]): Promise<void> {
+  await Promise.all(live.map(([, connection]) => connection.shutdown()));
+  // A client that never answers the close would otherwise hold its socket, and so
+  // http's server.close(), for ws's 30-s close timeout.
+  await Promise.race([Promise.all(live.map(([ws]) => closedEvent(ws))), delay(CLOSE_GRACE_MS, undefined, { ref: false })]);
+  for (const [ws] of live) ws.terminate();
+}
+
+const closedEvent = (ws: WebSocket) => new Promise((closed) => ws.once('close', closed));
+
+/** Whether a text message is `{"type":"done"}`; longer ones (a hello carries a kilobyte of signals) are not parsed twice. */
+function saysDone(data: RawData): boolean {
+  const bytes = data as Buffer;
+  if (bytes.length > 64) return false;
+  try {
+    return (JSON.parse(bytes.toString('utf8')) as { type?: unknown } | null)?.type === 'done';
+  } catch {
+    return false;
+  }
 }
 
 /** The session id when `url` is `{basePath}/v1/sessions/{id}/stream` (any query ignored). */

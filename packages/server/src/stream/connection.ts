@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  challengeSigningInput,
   ClientMessageSchema,
   type ChallengeMessage,
   type ClientMessage,
@@ -17,8 +18,15 @@ import { drawColorSequence } from '../challenge/colors.js';
 import { dynamicSettings, expressSettings, type Config, type DynamicSettings } from '../config.js';
 import { decideDynamic, type DynamicDecision } from '../decision/dynamic.js';
 import { decideExpress } from '../decision/express.js';
+import type { StreamClient } from '../security/client-address.js';
+import { checkClientToken } from '../security/client-token.js';
+import { originAllowed } from '../security/origin.js';
+import type { SigningKey } from '../security/signing-key.js';
 import { tokenMatches } from '../sessions/session.js';
 import type { SessionStore } from '../sessions/store.js';
+import { assessDevice, isChromiumFakeCamera, type DeviceFinding } from '../signals/device.js';
+import { assessFrameTiming } from '../signals/frame-timing.js';
+import { weighSignals, type SignalVerdict } from '../signals/weigh.js';
 import { DisplayLog } from './displays.js';
 import { DynamicPlan } from './dynamic-plan.js';
 import { abortReason, closeCodeFor, StreamError } from './errors.js';
@@ -29,6 +37,9 @@ export interface StreamDeps {
   store: SessionStore;
   pool: Pick<AnalysisPool, 'analyze' | 'scoreLiveness'>;
   logger: Logger;
+  signingKey: SigningKey;
+  /** Stream openings per client address in the current minute (shared by the connections of one process). */
+  openings?: { hit(ip: string): Promise<number> };
   now?: () => number;
 }
 
@@ -40,6 +51,10 @@ type State = 'hello' | 'authenticating' | 'capturing' | 'deciding' | 'ended';
 /** What the connection holds once its hello has claimed the session (the token is then spent). */
 interface Claim {
   nonce: string;
+  mode: 'express' | 'dynamic';
+  useCase?: string;
+  apiKeyId: string;
+  device: DeviceFinding[];
   trusted?: Float32Array;
   intake: FrameIntake;
   express?: Parameters<typeof decideExpress>[1];
@@ -69,10 +84,14 @@ export class StreamConnection {
     private readonly ws: WebSocket,
     private readonly sessionId: string,
     private readonly deps: StreamDeps,
+    private readonly client: StreamClient,
   ) {
     this.now = deps.now ?? Date.now;
     this.log = deps.logger.child({ sessionId });
     this.arm(deps.config.stream.helloTimeoutMs, 'HELLO_TIMEOUT', 'no hello arrived in time');
+    if (!originAllowed(client.origin, client.self, deps.config.security.allowedOrigins)) {
+      void this.fail(new StreamError('ORIGIN_NOT_ALLOWED', `pages at ${client.origin ?? '(none)'} may not open a stream: add the origin to security.allowedOrigins`));
+    }
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     // ws has already closed the socket with its own code (1009 payload too large, 1002/1007 malformed).
     ws.on('error', (err) => {
@@ -141,7 +160,16 @@ export class StreamConnection {
   private async authenticate(hello: HelloMessage): Promise<void> {
     this.state = 'authenticating';
     this.clearTimer();
-    const { store, config } = this.deps;
+    const { store, config, signingKey } = this.deps;
+    // The signature first: a forged or misdirected token costs no store round trip.
+    const token = checkClientToken(signingKey, hello.token, this.sessionId, this.now());
+    if (!token.ok) throw new StreamError(token.code, token.message);
+    const { rateLimit, lockout } = config.security;
+    if (this.deps.openings && (await this.deps.openings.hit(this.client.ip)) > rateLimit.streamsPerIpPerMinute) {
+      throw new StreamError('RATE_LIMITED', `more than ${rateLimit.streamsPerIpPerMinute} streams a minute from this address`);
+    }
+    const locked = lockout.enabled ? await store.lockedFor(this.client.ip) : 0;
+    if (locked > 0) throw new StreamError('LOCKED_OUT', `too many failed scans from this address: try again in ${Math.ceil(locked / 60_000)} min`);
     const session = await store.get(this.sessionId);
     if (this.state !== 'authenticating') return;
     // The token is checked first, so that only its holder learns anything about the session.
@@ -162,6 +190,7 @@ export class StreamConnection {
     if (claimed.stream?.nonce !== nonce) throw new StreamError('TOKEN_REUSED', 'the client token was already used');
 
     const trusted = claimed.trusted ? { trusted: Float32Array.from(claimed.trusted.embedding) } : {};
+    const who = { apiKeyId: claimed.apiKeyId, ...(claimed.useCase === undefined ? {} : { useCase: claimed.useCase }), device: this.deviceFindings(hello) };
     let challenge: ChallengeMessage;
     if (dynamic && colors) {
       const capture = dynamicCapture(dynamic, colors);
@@ -169,8 +198,10 @@ export class StreamConnection {
       const plan = new DynamicPlan(colors, displays, { heavyEvery: dynamic.heavyEvery, maxDelayMs: dynamic.decision.maxDelayMs });
       this.claim = {
         nonce,
+        mode: 'dynamic',
+        ...who,
         ...trusted,
-        intake: this.intake(capture, plan),
+        intake: this.intake(nonce, capture, plan),
         dynamic: { colors, displays, plan, decision: { ...dynamic.decision, faceMatchThreshold: config.faceMatchThreshold } },
       };
       challenge = { type: 'challenge', mode: 'dynamic', nonce, oval: dynamic.oval, capture, colors };
@@ -178,8 +209,10 @@ export class StreamConnection {
       const settings = expressSettings(config, claimed.useCase);
       this.claim = {
         nonce,
+        mode: 'express',
+        ...who,
         ...trusted,
-        intake: this.intake(settings.capture),
+        intake: this.intake(nonce, settings.capture),
         express: { ...settings.decision, faceMatchThreshold: config.faceMatchThreshold },
       };
       challenge = { type: 'challenge', mode: 'express', nonce, oval: settings.oval, capture: settings.capture };
@@ -187,14 +220,27 @@ export class StreamConnection {
     // The client left while the session was being claimed.
     if (this.state !== 'authenticating') return this.storeFailure('CLIENT_DISCONNECTED');
     this.state = 'capturing';
-    this.send(challenge);
+    this.send({ ...challenge, signature: signingKey.sign(challengeSigningInput(this.sessionId, challenge)) });
     this.arm(config.stream.alignTimeoutMs, 'IDLE_TIMEOUT', 'no frame arrived after the challenge');
     this.log.info({ useCase: claimed.useCase, mode: challenge.mode }, 'stream started');
   }
 
-  private intake(capture: { maxWidth: number; maxFrames: number; fps: number }, plan?: DynamicPlan): FrameIntake {
+  /**
+   * What the browser admits about its camera and itself. Under the test
+   * configuration an automated browser with Chromium's fake camera (or a
+   * canvas stream, which has no label) is what the e2e tests use, so those
+   * findings are dropped there; every other one still counts.
+   */
+  private deviceFindings(hello: HelloMessage): DeviceFinding[] {
+    const findings = assessDevice(hello.camera.label, hello.signals);
+    if (!this.deps.config.security.allowTestCamera) return findings;
+    const testCamera = hello.camera.label === '' || isChromiumFakeCamera(hello.camera.label);
+    return findings.filter((f) => f.signal === 'tamperedApis' || (f.signal === 'virtualCamera' && !testCamera));
+  }
+
+  private intake(nonce: string, capture: { maxWidth: number; maxFrames: number; fps: number }, plan?: DynamicPlan): FrameIntake {
     const { maxWidth, maxFrames, fps } = capture;
-    const limits = { maxFrameBytes: this.deps.config.stream.maxFrameBytes, maxWidth, maxFrames, fps };
+    const limits = { maxFrameBytes: this.deps.config.stream.maxFrameBytes, maxWidth, maxFrames, fps, nonce };
     return new FrameIntake(limits, this.deps.pool, (err) => void this.fail(err), this.now(), plan);
   }
 
@@ -220,19 +266,57 @@ export class StreamConnection {
           dynamic.decision,
         )
       : decideExpress({ observations: intake.observations, liveness, ...trusted }, claim.express!);
+    const signals = weighSignals([...claim.device, ...assessFrameTiming(intake.arrivals)], this.deps.config.security.signals);
+    if (signals.failed) withSignals(decision, signals);
     // Dynamic evidence shows the face as the room lit it, never under a colour.
     const evidence = dynamic ? intake.evidenceWhere((t) => !dynamic.plan.lit(t)) : intake.evidence;
     const stored = await this.store(this.result(decision, evidence), 'completed');
     if (this.state !== 'deciding') return;
     if (!stored) throw new StreamError('SESSION_NOT_FOUND', 'the session expired or was deleted before its result was stored');
     this.end();
-    this.log.info(
-      { status: decision.status, reasons: decision.reasons, frames: intake.count, reflection: decision.scores.reflection, delayMs: decision.reflection?.delayMs },
-      'session decided',
-    );
+    this.audit(decision, signals);
+    if (decision.status === 'FAILURE' && !decision.retry) await this.countFailure();
     // Status and a retry hint only: scores and reasons are for the integrator's backend.
     this.send({ type: 'result', status: decision.status, ...(decision.retry ? { retry: { code: decision.retry } } : {}) });
     this.ws.close(1000);
+  }
+
+  /** One audit entry per decision: who, what was decided and why; never images, tokens or scores' inputs. */
+  private audit(decision: Verdict, signals: SignalVerdict): void {
+    const claim = this.claim!;
+    this.log.info(
+      {
+        audit: {
+          sessionId: this.sessionId,
+          apiKeyId: claim.apiKeyId,
+          useCase: claim.useCase,
+          mode: claim.mode,
+          status: decision.status,
+          reasons: decision.reasons,
+          scores: decision.scores,
+          signalWeight: signals.weight,
+          frames: claim.intake.count,
+          delayMs: decision.reflection?.delayMs,
+          client: this.client.ip,
+        },
+      },
+      'session decided',
+    );
+  }
+
+  /** A failure the user cannot fix by trying again counts towards locking this address out. */
+  private async countFailure(): Promise<void> {
+    const { lockout } = this.deps.config.security;
+    if (!lockout.enabled) return;
+    try {
+      const failures = await this.deps.store.recordFailure(this.client.ip, lockout.windowSeconds * 1000);
+      if (failures >= lockout.failures) {
+        await this.deps.store.lock(this.client.ip, lockout.lockSeconds * 1000);
+        this.log.warn({ audit: { lockedOut: this.client.ip, failures, lockSeconds: lockout.lockSeconds } }, 'client address locked out');
+      }
+    } catch (err) {
+      this.log.error({ err }, 'cannot count the failed session');
+    }
   }
 
   private async fail(err: unknown, closeCode?: number): Promise<void> {
@@ -271,8 +355,10 @@ export class StreamConnection {
   /** Stores the result unless another outcome got there first; false when the session is gone. */
   private async store(result: SessionResult, state: 'completed' | 'failed'): Promise<boolean> {
     const nonce = this.claim!.nonce;
+    // The result is kept for the retention time from now, then erased with the session.
+    const expiresAt = this.now() + this.deps.config.retentionSeconds * 1000;
     const stored = await this.deps.store.update(this.sessionId, (s) =>
-      s.state === 'streaming' && s.stream?.nonce === nonce ? { ...s, state, result } : s,
+      s.state === 'streaming' && s.stream?.nonce === nonce ? { ...s, state, result, expiresAt } : s,
     );
     return stored !== undefined;
   }
@@ -337,6 +423,13 @@ function dynamicCapture(s: DynamicSettings, colors: readonly ColorStep[]): Requi
   const durationMs = s.warmupMs + colors.reduce((a, c) => a + c.ms, 0) + s.tailMs;
   const maxFrames = Math.ceil((s.capture.fps * durationMs * FRAME_BUDGET_FACTOR) / 1000);
   return { ...s.capture, durationMs, maxFrames, warmupMs: s.warmupMs, tailMs: s.tailMs };
+}
+
+/** Device and timing signals that add up to a failure join the decision's reasons, first: they are why the rest cannot be trusted. */
+function withSignals(decision: Verdict, signals: SignalVerdict): void {
+  decision.status = 'FAILURE';
+  decision.reasons = [...signals.reasons, ...decision.reasons.filter((r) => !signals.reasons.includes(r))];
+  delete decision.retry;
 }
 
 const unexpected = (what: string, why: string) => new StreamError('UNEXPECTED_MESSAGE', `unexpected ${what}: ${why}`);

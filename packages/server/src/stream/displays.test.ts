@@ -39,7 +39,7 @@ test('report times must fit the frames: not after they arrived, not long before,
 test('the Dynamic plan: light analysis under the colours except one frame in heavyEvery; evidence only outside them', () => {
   const log = new DisplayLog(colors);
   const plan = new DynamicPlan(colors, log, { heavyEvery: 5, maxDelayMs: 350 });
-  const header = (t: number) => ({ type: 'frame' as const, seq: 0, t, w: 640, h: 480 });
+  const header = (t: number) => ({ type: 'frame' as const, nonce: 'n', seq: 0, t, w: 640, h: 480 });
   // Warm-up, before any report: one frame in two in full.
   assert.equal(plan.needs(header(600), 0).embedding, undefined);
   assert.deepEqual(plan.needs(header(633), 1), REGIONS_ONLY);

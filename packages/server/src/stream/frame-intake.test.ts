@@ -10,7 +10,7 @@ import { refusal } from './test-support.js';
 const refuse = (fn: () => void) => refusal(fn, 'the frame');
 import { FrameIntake, type FrameLimits } from './frame-intake.js';
 
-const LIMITS: FrameLimits = { maxFrameBytes: 300 * 1024, maxWidth: 640, maxFrames: 30, fps: 15 };
+const LIMITS: FrameLimits = { maxFrameBytes: 300 * 1024, maxWidth: 640, maxFrames: 30, fps: 15, nonce: 'session-nonce' };
 
 /** The analysis pool is this unit's collaborator: it reports one face per frame and records what it saw. */
 function fakePool() {
@@ -30,7 +30,7 @@ before(async () => {
   jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#8a6' } }).jpeg().toBuffer();
 });
 
-const frame = (seq: number, t = seq * 66, body = jpeg, w = 640, h = 480) => encodeFrame({ type: 'frame', seq, t, w, h }, body);
+const frame = (seq: number, t = seq * 66, body = jpeg, w = 640, h = 480) => encodeFrame({ type: 'frame', nonce: LIMITS.nonce, seq, t, w, h }, body);
 
 
 describe('frame intake', () => {

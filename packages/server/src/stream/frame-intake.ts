@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { decodeFrame, FrameCodecError, type Frame, type FrameHeader } from '@facelight/protocol';
 import { STREAM_NEEDS, type AnalysisNeeds, type ImageAnalysis } from '../analysis/analyze-face.js';
 import type { AnalysisPool } from '../analysis/pool.js';
 import type { FrameSample } from '../decision/dynamic.js';
 import { frameQuality } from '../decision/evidence.js';
 import type { FrameObservation } from '../decision/express.js';
+import type { FrameArrival } from '../signals/frame-timing.js';
 import type { FrameClock } from './displays.js';
 import { readDimensions } from '../image/header.js';
 import { decodeEncoded } from '../image/normalise.js';
@@ -18,6 +20,8 @@ export interface FrameLimits {
   maxFrames: number;
   /** The challenge's frame rate, which the rate limit is relative to. */
   fps: number;
+  /** The challenge's nonce, which every frame must carry. */
+  nonce: string;
 }
 
 /** One of the best face frames so far, kept as sent: the best one allowed becomes the session's evidence. */
@@ -69,6 +73,8 @@ export class FrameIntake {
   readonly observations: FrameObservation[] = [];
   /** Every frame analysed with `regions`, with its capture time. */
   readonly samples: FrameSample[] = [];
+  /** Every accepted frame's capture time, arrival time and byte digest, for the timing signals. */
+  readonly arrivals: FrameArrival[] = [];
   private readonly candidates: EvidenceFrame[] = [];
   private readonly passive: PassiveLiveness;
   private received = 0;
@@ -128,6 +134,7 @@ export class FrameIntake {
       throw err;
     }
     const { seq, t, w, h } = frame.header;
+    if (frame.header.nonce !== this.limits.nonce) throw new StreamError('NONCE_MISMATCH', `frame ${seq} carries another session's nonce`);
     if (w > maxWidth || h > maxWidth * MAX_HEIGHT_RATIO) {
       throw new StreamError('FRAME_TOO_LARGE', `frame ${seq} is ${w}x${h}; the challenge allows ${maxWidth} px wide and ${maxWidth * MAX_HEIGHT_RATIO} px high`);
     }
@@ -151,6 +158,7 @@ export class FrameIntake {
     this.received++;
     this.lastSeq = seq;
     this.lastT = t;
+    this.arrivals.push({ t, receivedAt: now, digest: createHash('sha256').update(frame.jpeg).digest('base64url') });
     this.clockState = { minLagMs: Math.min(this.clockState?.minLagMs ?? Infinity, now - t), firstT: this.clockState?.firstT ?? t };
     this.work.push(
       this.inSlot(() => this.analyse(frame, needs)).catch((err: unknown) => {

@@ -15,6 +15,8 @@ export interface FlashSurface {
 
 export interface DynamicCaptureOptions {
   video: HTMLVideoElement;
+  /** The challenge's nonce, carried by every frame. */
+  nonce: string;
   /** The camera's frame rate (as configured, else measured). */
   cameraFps: number;
   capture: ChallengeMessage['capture'];
@@ -40,7 +42,7 @@ const STALL_MS = 2000;
  * because on a busy main thread the screen drifts from any schedule.
  */
 export function captureDynamic(options: DynamicCaptureOptions): Capture {
-  const { video, cameraFps, capture, colors, surface, deliver, onDisplay, onProgress } = options;
+  const { video, nonce, cameraFps, capture, colors, surface, deliver, onDisplay, onProgress } = options;
   const schedule = colorSchedule(colors, capture);
   const sequencer = new FlashSequencer(schedule);
   // The colours, not a clock, end the capture (they may run late); the frame cap still holds.
@@ -109,7 +111,7 @@ export function captureDynamic(options: DynamicCaptureOptions): Capture {
       const t = metadata.captureTime ?? metadata.presentationTime;
       if (sequencer.isComplete(t)) return finish();
       if (frames.take(t)) {
-        const header: FrameHeader = { type: 'frame', seq: frames.count - 1, t, w, h };
+        const header: FrameHeader = { type: 'frame', nonce, seq: frames.count - 1, t, w, h };
         const jpeg = encoder.encode(video);
         queue = queue.then(async () => deliver({ header, jpeg: await jpeg }));
         // Re-anchoring on a late colour can step the schedule back a little: progress only moves on.

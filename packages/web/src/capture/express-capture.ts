@@ -21,13 +21,15 @@ const STALL_GRACE_MS = 2000;
  * timed by requestVideoFrameCallback (the camera's capture time where the
  * browser gives it). Each frame is handed to `deliver` as soon as it is encoded,
  * in capture order, so the verifier analyses while the user is still in view.
+ * Every frame carries the challenge's nonce, binding it to this session.
  */
 export function captureExpress(
   video: HTMLVideoElement,
-  settings: ChallengeMessage['capture'],
+  challenge: Pick<ChallengeMessage, 'nonce' | 'capture'>,
   deliver: (frame: CapturedFrame) => void,
   onProgress: (fraction: number) => void,
 ): Capture {
+  const { nonce, capture: settings } = challenge;
   const plan = capturePlan(settings);
   const schedule = new FrameSchedule(plan);
   const { w, h } = captureSize(video.videoWidth, video.videoHeight, settings.maxWidth);
@@ -53,7 +55,7 @@ export function captureExpress(
       // Camera tracks carry captureTime; canvas-stream tracks only presentationTime.
       const t = metadata.captureTime ?? metadata.presentationTime;
       if (schedule.take(t)) {
-        const header: FrameHeader = { type: 'frame', seq: schedule.count - 1, t, w, h };
+        const header: FrameHeader = { type: 'frame', nonce, seq: schedule.count - 1, t, w, h };
         const jpeg = encoder.encode(video);
         queue = queue.then(async () => deliver({ header, jpeg: await jpeg }));
         onProgress(schedule.progress(t));

@@ -1,4 +1,4 @@
-import type { ChallengeMessage, ColorStep, HelloMessage } from '@facelight/protocol';
+import type { ChallengeMessage, ColorStep, DeviceSignals, HelloMessage } from '@facelight/protocol';
 import type { FaceLandmarker } from '@mediapipe/tasks-vision';
 import { alignByCountdown, alignWithLandmarker, type Alignment } from '../alignment/aligner.js';
 import { hasWebGL2, loadLandmarker } from '../alignment/landmarker.js';
@@ -8,6 +8,8 @@ import { captureDynamic } from '../capture/dynamic-capture.js';
 import { captureExpress, type Capture } from '../capture/express-capture.js';
 import { FacelightError, isFacelightError } from '../errors.js';
 import { DEFAULT_ALIGN_TIMEOUT_MS, defaultAssetsBaseUrl, type ScanOptions, type ScanResult } from '../options.js';
+import { collectSignals } from '../signals/collect.js';
+import { assertChallengeSigned, importVerifierKey } from '../stream/challenge-signature.js';
 import { StreamClient, streamUrl } from '../stream/stream-client.js';
 import type { ScanView } from '../ui/view.js';
 import { mark } from '../timing.js';
@@ -71,12 +73,17 @@ export class Scan {
       if (isFrameRateTooLow(fps)) throw new FacelightError('LOW_FRAME_RATE', `The camera delivers ${fps.toFixed(1)} frames per second.`);
       this.go('CAMERA_READY');
       if (!this.options.mediaStream) void this.offerCameras();
+      // Read while MediaPipe finishes loading: the camera labels are readable now.
+      const signals = collectSignals();
 
       const landmarker = await this.guard(this.landmarker);
       this.go('ALIGNER_READY');
 
-      this.client = new StreamClient(streamUrl(this.options.serverUrl, this.options.sessionId), this.hello(fps), {
+      const { sessionId, verifierKey } = this.options;
+      const key = verifierKey === undefined ? undefined : await this.guard(importVerifierKey(verifierKey));
+      this.client = new StreamClient(streamUrl(this.options.serverUrl, sessionId), this.hello(fps, await this.guard(signals)), {
         onFailure: (error) => this.interrupt(error),
+        checkChallenge: key && ((received) => assertChallengeSigned(sessionId, received, key)),
       });
       const challenge = await this.guard(this.client.challenge);
       const colors = challenge.mode === 'dynamic' ? challengeColors(challenge) : undefined;
@@ -115,7 +122,7 @@ export class Scan {
           ? this.captureDynamic(challenge, colors, client, cameraFps(this.camera!, fps))
           : captureExpress(
               video,
-              challenge.capture,
+              challenge,
               (frame) => client.sendFrame(frame.header, frame.jpeg),
               (fraction) => this.progress(fraction),
             );
@@ -147,6 +154,7 @@ export class Scan {
   private captureDynamic(challenge: ChallengeMessage, colors: readonly ColorStep[], client: StreamClient, fps: number): Capture {
     return captureDynamic({
       video: this.view.video,
+      nonce: challenge.nonce,
       cameraFps: fps,
       capture: challenge.capture,
       colors,
@@ -204,7 +212,7 @@ export class Scan {
     );
   }
 
-  private hello(measuredFps: number): HelloMessage {
+  private hello(measuredFps: number, signals: DeviceSignals): HelloMessage {
     const info = describeCamera(this.camera!);
     const video = this.view.video;
     return {
@@ -222,7 +230,7 @@ export class Scan {
         height: Math.max(1, Math.round(screen.height)),
         pixelRatio: Math.min(16, devicePixelRatio || 1),
       },
-      signals: {},
+      signals,
     };
   }
 

@@ -1,9 +1,10 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { WebSocket as NodeWebSocket, WebSocketServer, type WebSocket as ServerSocket } from 'ws';
-import { decodeFrame, type ChallengeMessage, type HelloMessage } from '@facelight/protocol';
+import { challengeSigningInput, decodeFrame, type ChallengeMessage, type HelloMessage } from '@facelight/protocol';
 import type { FacelightError } from '../errors.js';
+import { assertChallengeSigned, importVerifierKey } from './challenge-signature.js';
 import { StreamClient, streamUrl } from './stream-client.js';
 
 const hello: HelloMessage = {
@@ -12,7 +13,14 @@ const hello: HelloMessage = {
   sdk: { version: '0.1.0' },
   camera: { label: 'Fake camera', width: 640, height: 480, frameRate: 30 },
   display: { width: 1280, height: 800, pixelRatio: 2 },
-  signals: {},
+  signals: {
+    webdriver: false,
+    automation: [],
+    cameraLabels: ['Fake camera', 'OBS Virtual Camera'],
+    tamperedApis: ['getUserMedia'],
+    userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
+    hardwareConcurrency: 8,
+  },
 };
 const challenge: ChallengeMessage = {
   type: 'challenge',
@@ -68,16 +76,16 @@ test('hello → challenge → frames and display times → done → result', asy
   try {
     const { client, failures } = connect(verifier.base);
     assert.deepEqual(await client.challenge, challenge);
-    client.sendFrame({ type: 'frame', seq: 0, t: 100.5, w: 480, h: 360 }, JPEG);
+    client.sendFrame({ type: 'frame', nonce: challenge.nonce, seq: 0, t: 100.5, w: 480, h: 360 }, JPEG);
     client.sendDisplay(0, 150.25);
-    client.sendFrame({ type: 'frame', seq: 1, t: 167.2, w: 480, h: 360 }, JPEG);
+    client.sendFrame({ type: 'frame', nonce: challenge.nonce, seq: 1, t: 167.2, w: 480, h: 360 }, JPEG);
     client.sendDone();
     assert.deepEqual(await client.result, { type: 'result', status: 'FAILURE', retry: { code: 'TOO_FEW_FRAMES' } });
     assert.deepEqual(received, [
       hello,
-      { type: 'frame', seq: 0, t: 100.5, w: 480, h: 360 },
+      { type: 'frame', nonce: 'n0nce', seq: 0, t: 100.5, w: 480, h: 360 },
       { type: 'display', index: 0, t: 150.25 },
-      { type: 'frame', seq: 1, t: 167.2, w: 480, h: 360 },
+      { type: 'frame', nonce: 'n0nce', seq: 1, t: 167.2, w: 480, h: 360 },
       { type: 'done' },
     ]);
     assert.deepEqual(verifier.paths, ['/v1/sessions/sess-1/stream']);
@@ -176,5 +184,63 @@ test('closing on purpose is not a failure', async () => {
     assert.deepEqual(failures, []);
   } finally {
     await verifier.close();
+  }
+});
+
+describe('with the verifier key configured', async () => {
+  const keys = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const key = await importVerifierKey(Buffer.from(await crypto.subtle.exportKey('raw', keys.publicKey)).toString('base64url'));
+  const signed = async (sessionId: string, message: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const input = new TextEncoder().encode(challengeSigningInput(sessionId, message as ChallengeMessage));
+    return { ...message, signature: Buffer.from(await crypto.subtle.sign({ name: 'Ed25519' }, keys.privateKey, input)).toString('base64url') };
+  };
+  const checked = (base: string) => connect(base, { checkChallenge: (received) => assertChallengeSigned('sess-1', received, key) });
+
+  /** The verifier sends `message`; resolves with how the socket ended and whatever the client sent after the hello. */
+  async function serve(message: unknown, run: (client: StreamClient, failures: FacelightError[]) => Promise<void>) {
+    let closed: Promise<number> | undefined;
+    const after: unknown[] = [];
+    const verifier = await fakeVerifier((socket) => {
+      closed = new Promise((resolve) => socket.once('close', resolve));
+      socket.once('message', () => {
+        socket.on('message', (data) => after.push(data));
+        socket.send(JSON.stringify(message));
+      });
+    });
+    try {
+      const { client, failures } = checked(verifier.base);
+      await run(client, failures);
+      return { code: await closed, after };
+    } finally {
+      await verifier.close();
+    }
+  }
+
+  test('a challenge signed for this session is handed over as parsed', async () => {
+    const message = await signed('sess-1', { ...challenge, hint: 'a field this SDK does not know' });
+    await serve(message, async (client, failures) => {
+      const { hint: _hint, ...known } = message;
+      assert.deepEqual(await client.challenge, known);
+      assert.deepEqual(failures, []);
+      client.close();
+    });
+  });
+
+  for (const [what, tamper] of [
+    ['unsigned', async () => challenge],
+    ['tampered with (colours injected into an Express challenge)', async () => ({ ...(await signed('sess-1', challenge)), mode: 'dynamic', colors: [{ rgb: [0, 0, 255], ms: 300 }] })],
+    ['signed for another session', () => signed('sess-2', challenge)],
+  ] as const) {
+    test(`a challenge ${what} fails the scan with CHALLENGE_SIGNATURE_INVALID and closes the socket before any frame`, async () => {
+      const { code, after } = await serve(await tamper(), async (client, failures) => {
+        await assert.rejects(client.challenge, { code: 'CHALLENGE_SIGNATURE_INVALID' });
+        await assert.rejects(client.result, { code: 'CHALLENGE_SIGNATURE_INVALID' });
+        assert.equal(failures.length, 1);
+        client.sendFrame({ type: 'frame', nonce: challenge.nonce, seq: 0, t: 1, w: 480, h: 360 }, JPEG);
+        client.sendDone();
+      });
+      assert.equal(code, 1000);
+      assert.deepEqual(after, []);
+    });
   }
 });

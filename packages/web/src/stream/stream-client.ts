@@ -8,7 +8,7 @@ import {
   type HelloMessage,
   type ResultMessage,
 } from '@facelight/protocol';
-import { FacelightError } from '../errors.js';
+import { FacelightError, isFacelightError } from '../errors.js';
 import { streamError } from './stream-error.js';
 
 export interface StreamClientOptions {
@@ -16,6 +16,12 @@ export interface StreamClientOptions {
   onFailure(error: FacelightError): void;
   /** The WebSocket class; tests pass the `ws` package's. */
   WebSocket?: typeof WebSocket;
+  /**
+   * Resolves when the challenge may be used; a rejection (a FacelightError)
+   * fails the session before the challenge reaches the scan, so nothing is
+   * shown or sent under it. Given the message as received, unknown fields included.
+   */
+  checkChallenge?(challenge: ChallengeMessage): Promise<void>;
   challengeTimeoutMs?: number;
   resultTimeoutMs?: number;
 }
@@ -107,11 +113,21 @@ export class StreamClient {
     if (msg.type === 'error') return this.fail(streamError(msg.code, msg.message));
     clearTimeout(this.timer);
     if (msg.type === 'challenge') {
-      this.settleChallenge.resolve(msg);
+      // It passed the schema, so it is a challenge; the check needs it with the fields the schema strips.
+      void this.accept(msg, json as ChallengeMessage);
     } else {
       this.settleResult.resolve(msg);
       this.close();
     }
+  }
+
+  private async accept(challenge: ChallengeMessage, received: ChallengeMessage): Promise<void> {
+    try {
+      await this.options.checkChallenge?.(received);
+    } catch (err) {
+      return this.fail(isFacelightError(err) ? err : new FacelightError('CHALLENGE_SIGNATURE_INVALID', String(err)));
+    }
+    this.settleChallenge.resolve(challenge);
   }
 
   private fail(error: FacelightError): void {

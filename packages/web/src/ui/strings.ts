@@ -66,6 +66,7 @@ const EN = {
   'error.NETWORK_ERROR': 'The connection failed. Check your network and try again.',
   'error.SESSION_EXPIRED': 'This scan session has expired. Please start again.',
   'error.VERIFIER_ERROR': 'The verification service could not complete the scan. Please try again.',
+  'error.CHALLENGE_SIGNATURE_INVALID': 'The connection to the verification service is not secure. Try another network.',
   'error.CANCELLED': 'Scan cancelled',
 } as const satisfies Record<`feedback.${FeedbackCode}` | `error.${SdkErrorCode}` | `retry.${RetryableCode}` | 'retry.default', string> &
   Partial<Record<`retry.${ResultReasonCode}`, string>> &
@@ -124,6 +125,7 @@ const FR: Strings = {
   'error.NETWORK_ERROR': 'La connexion a échoué. Vérifiez votre réseau et réessayez.',
   'error.SESSION_EXPIRED': 'Cette session a expiré. Veuillez recommencer.',
   'error.VERIFIER_ERROR': 'Le service de vérification n’a pas pu terminer l’analyse. Veuillez réessayer.',
+  'error.CHALLENGE_SIGNATURE_INVALID': 'La connexion au service de vérification n’est pas sûre. Essayez un autre réseau.',
   'error.CANCELLED': 'Analyse annulée',
 };
 

@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict';
+import { createHash, webcrypto } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import { challengeSigningInput, type ChallengeMessage } from '@facelight/protocol';
+import { pino } from 'pino';
+import { WebSocket } from 'ws';
+import { MemorySessionStore } from '../src/sessions/store.js';
+import { createApp, createVerifier } from '../src/verifier.js';
+import { MODEL_DIR } from './data.js';
+import { API_KEY, auth, startTestServer, type TestServer } from './server.js';
+import { StreamClient, createSession, getResult, helloMessage, photoFrames, type TestFrame } from './stream-support.js';
+
+let frames: TestFrame[];
+before(async () => {
+  frames = await photoFrames('obama.jpg');
+});
+
+/** An Express scan with a chosen hello; returns the stored result. */
+async function scan(srv: TestServer, hello: (token: string) => object = helloMessage, send: 'paced' | 'burst' | 'duplicates' = 'paced') {
+  const session = await createSession(srv);
+  const client = await StreamClient.open(srv, session.sessionId);
+  client.send(hello(session.clientToken));
+  const challenge = await client.next();
+  assert.equal(challenge?.type, 'challenge', JSON.stringify(challenge));
+  client.nonce = (challenge as ChallengeMessage).nonce;
+  if (send === 'paced') await client.sendFrames(frames);
+  else if (send === 'burst') for (const [seq, f] of frames.entries()) client.sendBinary(client.frame(f, seq));
+  else await client.sendFrames(frames.map((f, i) => frames[i - (i % 3)]!));
+  client.send({ type: 'done' });
+  await client.next();
+  const { body } = await getResult(srv, session.sessionId);
+  return body;
+}
+
+const withCamera = (label: string, signals: object = {}) => (token: string) => ({ ...helloMessage(token), camera: { label, width: 640, height: 480, frameRate: 30 }, signals });
+
+describe('device and injection signals', () => {
+  let srv: TestServer;
+  before(async () => {
+    srv = await startTestServer();
+  });
+  after(() => srv.close());
+
+  test('a plain camera at real-time pace passes', async () => {
+    const result = await scan(srv);
+    assert.equal(result.status, 'SUCCESS', JSON.stringify(result.reasons));
+  });
+
+  test('each signal fails the session with its reason', async () => {
+    assert.deepEqual((await scan(srv, withCamera('OBS Virtual Camera'))).reasons.slice(0, 1), ['VIRTUAL_CAMERA']);
+    assert.deepEqual((await scan(srv, withCamera('Integrated Camera', { webdriver: true }))).reasons.slice(0, 1), ['AUTOMATION_DETECTED']);
+    assert.deepEqual((await scan(srv, withCamera('Integrated Camera', { tamperedApis: ['getUserMedia'] }))).reasons.slice(0, 1), ['INJECTION_SUSPECTED']);
+    assert.deepEqual((await scan(srv, helloMessage, 'burst')).reasons.slice(0, 1), ['FRAME_TIMING_ANOMALY']);
+    assert.deepEqual((await scan(srv, helloMessage, 'duplicates')).reasons.slice(0, 1), ['DUPLICATE_FRAMES']);
+  });
+
+  test("Chromium's fake camera under automation fails by default", async () => {
+    const result = await scan(srv, withCamera('fake_device_0', { webdriver: true, webglRenderer: 'Google SwiftShader' }));
+    assert.equal(result.status, 'FAILURE');
+    assert.deepEqual(result.reasons.slice(0, 3), ['VIRTUAL_CAMERA', 'AUTOMATION_DETECTED', 'INJECTION_SUSPECTED']);
+  });
+});
+
+describe('the explicit test configuration', () => {
+  let srv: TestServer;
+  before(async () => {
+    srv = await startTestServer({ security: { lockout: { enabled: false }, allowTestCamera: true } });
+  });
+  after(() => srv.close());
+
+  test("lets Chromium's fake camera and automation through, but no other virtual camera or tampering", async () => {
+    assert.equal((await scan(srv, withCamera('fake_device_0', { webdriver: true, webglRenderer: 'Google SwiftShader' }))).status, 'SUCCESS');
+    assert.deepEqual((await scan(srv, withCamera('OBS Virtual Camera', { webdriver: true }))).reasons.slice(0, 1), ['VIRTUAL_CAMERA']);
+    assert.deepEqual((await scan(srv, withCamera('fake_device_0', { tamperedApis: ['enumerateDevices'] }))).reasons.slice(0, 1), ['INJECTION_SUSPECTED']);
+  });
+});
+
+describe('tokens, signatures, retention and audit', () => {
+  let srv: TestServer;
+  const store = new MemorySessionStore();
+  const lines: Record<string, unknown>[] = [];
+  before(async () => {
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const logger = pino({ level: 'info' }, sink);
+    // Built by hand rather than with startTestServer: the test reads the store and the log.
+    const verifier = createVerifier(
+      { apiKeys: [{ id: 'test', key: API_KEY }], modelDir: MODEL_DIR, analysisThreads: 2, retentionSeconds: 120, security: { lockout: { enabled: false }, clientTokenTtlSeconds: 1 } },
+      { store, logger },
+    );
+    await verifier.ready;
+    const server = await new Promise<Server>((resolve) => {
+      const s = createApp(verifier).listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const port = (server.address() as AddressInfo).port;
+    srv = {
+      url: `http://127.0.0.1:${port}`,
+      verifier,
+      async close() {
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+        await verifier.close();
+      },
+    };
+  });
+  after(() => srv.close());
+
+  test('the challenge is signed with the key from /v1/keys over the session id and the challenge', async () => {
+    const keys = (await (await fetch(`${srv.url}/v1/keys`, { headers: auth() })).json()) as { challengeSigning: { alg: string; publicKey: string } };
+    assert.equal(keys.challengeSigning.alg, 'Ed25519');
+    const key = await webcrypto.subtle.importKey('raw', Buffer.from(keys.challengeSigning.publicKey, 'base64url'), { name: 'Ed25519' }, false, ['verify']);
+    const session = await createSession(srv);
+    const client = await StreamClient.open(srv, session.sessionId);
+    const challenge = await client.hello(session.clientToken);
+    const verify = (c: ChallengeMessage, sid = session.sessionId) =>
+      webcrypto.subtle.verify('Ed25519', key, Buffer.from(c.signature!, 'base64url'), Buffer.from(challengeSigningInput(sid, c)));
+    assert.ok(await verify(challenge));
+    assert.ok(!(await verify({ ...challenge, mode: 'dynamic' })));
+    assert.ok(!(await verify(challenge, 'another-session')));
+    client.close();
+  });
+
+  test('a token used after its lifetime: TOKEN_EXPIRED', async () => {
+    const session = await createSession(srv);
+    await new Promise((r) => setTimeout(r, 1100));
+    const client = await StreamClient.open(srv, session.sessionId);
+    client.send(helloMessage(session.clientToken));
+    await client.expectError('TOKEN_EXPIRED');
+  });
+
+  test('a result is kept for the retention time; one audit entry per decision, without secrets', async () => {
+    const before = lines.length;
+    const session = await createSession(srv);
+    const client = await StreamClient.open(srv, session.sessionId);
+    await client.hello(session.clientToken);
+    await client.sendFrames(frames);
+    client.send({ type: 'done' });
+    await client.next();
+    const stored = await store.get(session.sessionId);
+    assert.equal(stored?.state, 'completed');
+    const kept = stored!.expiresAt - Date.parse(stored!.result!.completedAt);
+    assert.ok(kept >= 119_000 && kept <= 121_000, `kept for ${kept} ms`);
+
+    const audits = lines.slice(before).filter((l) => l.audit && (l.audit as { sessionId?: string }).sessionId === session.sessionId);
+    assert.equal(audits.length, 1);
+    const audit = audits[0]!.audit as Record<string, unknown>;
+    assert.equal(audit.status, 'SUCCESS');
+    assert.equal(audit.apiKeyId, 'test');
+    assert.equal(audit.mode, 'express');
+    const text = JSON.stringify(lines.slice(before));
+    for (const secret of [session.clientToken, API_KEY]) {
+      const leak = lines.slice(before).find((l) => JSON.stringify(l).includes(secret));
+      assert.equal(leak, undefined, `a secret in the log: ${JSON.stringify(leak)?.slice(0, 400)}`);
+    }
+    assert.ok(!text.includes(stored!.result!.evidence.frame.slice(0, 40)), 'no image in the log');
+  });
+});
+
+describe('origins, rate limits, API key hashes and lockout', () => {
+  let srv: TestServer;
+  const digest = createHash('sha256').update('hashed-key-0123456789abcdef').digest('hex');
+  before(async () => {
+    srv = await startTestServer({
+      apiKeys: [{ id: 'test', key: API_KEY }, { id: 'hashed', sha256: digest }],
+      security: {
+        allowedOrigins: ['https://shop.example'],
+        rateLimit: { failedAuthPerIpPerMinute: 5, perApiKeyPerMinute: 1000 },
+        lockout: { enabled: true, failures: 2, windowSeconds: 60, lockSeconds: 60 },
+      },
+    });
+  });
+  after(() => srv.close());
+
+  test('an API key configured as its SHA-256 authenticates; the digest itself does not', async () => {
+    assert.equal((await fetch(`${srv.url}/v1/keys`, { headers: auth('hashed-key-0123456789abcdef') })).status, 200);
+    assert.equal((await fetch(`${srv.url}/v1/keys`, { headers: auth(digest) })).status, 401);
+  });
+
+  test('REST: a listed origin gets CORS, another is refused with ORIGIN_NOT_ALLOWED', async () => {
+    const ok = await fetch(`${srv.url}/v1/keys`, { headers: { ...auth(), origin: 'https://shop.example' } });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get('access-control-allow-origin'), 'https://shop.example');
+    const preflight = await fetch(`${srv.url}/v1/sessions`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+    assert.equal(preflight.status, 204);
+    const refused = await fetch(`${srv.url}/v1/keys`, { headers: { ...auth(), origin: 'https://evil.example' } });
+    assert.equal(refused.status, 403);
+    assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'ORIGIN_NOT_ALLOWED');
+  });
+
+  test('stream: an unlisted origin is refused with ORIGIN_NOT_ALLOWED; a listed one streams', async () => {
+    const session = await createSession(srv);
+    const url = `${srv.url.replace(/^http/, 'ws')}/v1/sessions/${session.sessionId}/stream`;
+    const evil = new StreamClient(new WebSocket(url, { origin: 'https://evil.example' }));
+    await evil.expectError('ORIGIN_NOT_ALLOWED');
+    const good = new StreamClient(new WebSocket(url, { origin: 'https://shop.example' }));
+    await good.opened;
+    assert.equal((await good.hello(session.clientToken)).type, 'challenge');
+    good.close();
+  });
+
+  test('failed API keys from one address are rate limited with RATE_LIMITED and Retry-After', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 7; i++) codes.push((await fetch(`${srv.url}/v1/keys`, { headers: auth('wrong-key-0123456789abcdef') })).status);
+    // Five refusals a minute are allowed, the one of the test above included.
+    const firstLimited = codes.indexOf(429);
+    assert.ok(firstLimited >= 4 && firstLimited <= 5 && codes.slice(firstLimited).every((c) => c === 429) && codes.slice(0, firstLimited).every((c) => c === 401), String(codes));
+    const limited = await fetch(`${srv.url}/v1/keys`, { headers: auth('wrong-key-0123456789abcdef') });
+    assert.equal(((await limited.json()) as { error: { code: string } }).error.code, 'RATE_LIMITED');
+    assert.ok(Number(limited.headers.get('retry-after')) > 0);
+  });
+
+  test('after repeated failed scans the address is locked out: LOCKED_OUT', async () => {
+    // The rate-limit test above may have blocked REST for this address: wait for a fresh server instead of the window.
+    const locked = await startTestServer({ security: { lockout: { enabled: true, failures: 2, windowSeconds: 60, lockSeconds: 60 } } });
+    try {
+      for (let i = 0; i < 2; i++) assert.equal((await scan(locked, withCamera('OBS Virtual Camera'))).status, 'FAILURE');
+      const session = await createSession(locked);
+      const client = await StreamClient.open(locked, session.sessionId);
+      client.send(helloMessage(session.clientToken));
+      await client.expectError('LOCKED_OUT');
+    } finally {
+      await locked.close();
+    }
+  });
+});

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { startCliServer, type CliServer } from './cli-server.js';
+import { startRedisServer, type RedisServer } from './redis-server.js';
+import { auth, TEST_SECURITY } from './server.js';
+import { StreamClient, createSession, getResult, healthy, photoFrames, uploadTrusted, type Target } from './stream-support.js';
+
+const KEY = 'two-process-key-0123456789';
+
+let redis: RedisServer;
+let dir: string;
+let cliA: CliServer;
+let cliB: CliServer;
+let A: Target;
+let B: Target;
+
+/** Two built CLIs on their own ports over one Redis, as behind a load balancer. */
+before(async () => {
+  redis = await startRedisServer();
+  dir = mkdtempSync(path.join(tmpdir(), 'facelight-two-'));
+  const config = path.join(dir, 'config.json');
+  // One signing key for both: a token that A issues, B checks.
+  const signingKeyPem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  writeFileSync(config, JSON.stringify({ apiKeys: [{ id: 'test', key: KEY }], analysisThreads: 2, security: { ...TEST_SECURITY, signingKeyPem } }));
+  const env = { FACELIGHT_REDIS_URL: redis.url };
+  [cliA, cliB] = await Promise.all([startCliServer(['--config', config], env), startCliServer(['--config', config], env)]);
+  A = { url: cliA.url, key: KEY };
+  B = { url: cliB.url, key: KEY };
+});
+after(async () => {
+  for (const cli of [cliA, cliB]) if (cli && cli.child.exitCode === null && cli.child.signalCode === null) await cli.stop();
+  await redis?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('a session created on A, with its trusted image, is scanned on B and its result read on A', async () => {
+  assert.notEqual(A.url, B.url);
+  const session = await createSession(A);
+  await uploadTrusted(A, session.sessionId, 'obama-1080p.jpg');
+  const client = await StreamClient.open(B, session.sessionId);
+  const challenge = await client.hello(session.clientToken);
+  await client.sendFrames(await photoFrames('obama.jpg'), challenge.capture.fps);
+  client.send({ type: 'done' });
+  assert.deepEqual(await client.next(), { type: 'result', status: 'SUCCESS' });
+  const { status, body } = await getResult(A, session.sessionId);
+  assert.equal(status, 200);
+  assert.equal(body.status, 'SUCCESS');
+  assert.deepEqual(body.reasons, ['FACE_MATCHED']);
+});
+
+test('one client token presented to A and B at once opens exactly one stream', async () => {
+  const session = await createSession(B);
+  const [onA, onB] = await Promise.all([StreamClient.open(A, session.sessionId), StreamClient.open(B, session.sessionId)]);
+  const outcomes = await Promise.allSettled([onA.hello(session.clientToken), onB.hello(session.clientToken)]);
+  assert.deepEqual(outcomes.map((o) => o.status).sort(), ['fulfilled', 'rejected']);
+  const loser = outcomes[0].status === 'rejected' ? outcomes[0] : outcomes[1];
+  assert.match(String((loser as PromiseRejectedResult).reason), /TOKEN_REUSED/);
+  onA.close();
+  onB.close();
+});
+
+test('with Redis stopped, REST answers 503 STORE_UNAVAILABLE without crashing, and works again after a restart', async (t) => {
+  await redis.stop();
+  try {
+    const started = performance.now();
+    const created = await fetch(`${A.url}/v1/sessions`, { method: 'POST', headers: { ...auth(KEY), 'content-type': 'application/json' }, body: '{}' });
+    t.diagnostic(`POST /v1/sessions with Redis stopped: ${created.status} after ${Math.round(performance.now() - started)} ms`);
+    assert.equal(created.status, 503);
+    assert.equal(((await created.json()) as { error: { code: string } }).error.code, 'STORE_UNAVAILABLE');
+    const result = await fetch(`${A.url}/v1/sessions/00000000-0000-4000-8000-000000000000/result`, { headers: auth(KEY) });
+    assert.equal(result.status, 503);
+    assert.equal(((await result.json()) as { error: { code: string } }).error.code, 'STORE_UNAVAILABLE');
+    assert.ok(await healthy(A));
+    assert.equal(cliA.child.exitCode, null);
+  } finally {
+    await redis.start();
+  }
+  // Each process reconnects on its own, within a second or so.
+  const restarted = performance.now();
+  const deadline = Date.now() + 10_000;
+  let session: { sessionId: string } | undefined;
+  while (!session) {
+    try {
+      session = await createSession(A);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  t.diagnostic(`A creates sessions again ${Math.round(performance.now() - restarted)} ms after redis-server answered PING`);
+  // B sees what A created in the restarted Redis.
+  assert.equal((await getResult(B, session.sessionId)).status, 409);
+});
