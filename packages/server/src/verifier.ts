@@ -100,7 +100,7 @@ export function createVerifier(input: ConfigInput | Config, opts: VerifierOption
   // Method and path only: headers carry API keys and cookies, and an integrator's own logger may not redact them.
   router.use(pinoHttp({ logger, quietReqLogger: true, serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) } }));
   router.use(gate.middleware);
-  router.use(healthRoutes(() => ready));
+  router.use(healthRoutes(() => ready, () => store.ping()));
   router.use(sdkAssetRoutes({ sdkDir: config.sdkDir ?? defaultSdkDir(), modelDir: config.modelDir }));
   router.use('/v1', ...originPolicy(config.security.allowedOrigins), failedAuthLimit(config), apiKeyAuth(config.apiKeys), perApiKeyLimit(config));
   router.use(sessionRoutes({ config, store, faces, signingKey }));

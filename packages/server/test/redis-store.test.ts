@@ -188,12 +188,14 @@ describe('the Redis store when Redis goes away', () => {
       const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/readyz`);
       return { status: res.status, body: (await res.json()) as { error?: { code: string } } };
     };
+    let late: RedisSessionStore | undefined;
     try {
       const s = session();
       await logged.create(s);
       assert.equal((await readyz()).status, 200);
 
       await redis.stop();
+      late = store();
       const calls: [string, () => Promise<unknown>][] = [
         ['create', () => logged.create(session())],
         ['get', () => logged.get(s.id)],
@@ -203,6 +205,7 @@ describe('the Redis store when Redis goes away', () => {
         ['lock', () => logged.lock('10.1.1.1', 1000)],
         ['lockedFor', () => logged.lockedFor('10.1.1.1')],
         ['ping', () => logged.ping()],
+        ['get on a store made while Redis was down', () => late!.get(s.id)],
       ];
       const { result: times, maxGapMs } = await longestStall(() => Promise.all(calls.map(([, call]) => failsUnavailable(call))));
       t.diagnostic(`with Redis stopped: ${calls.map(([name], i) => `${name} ${Math.round(times[i]!)} ms`).join(', ')}; event loop stalled at most ${Math.round(maxGapMs)} ms`);
@@ -219,6 +222,7 @@ describe('the Redis store when Redis goes away', () => {
       const fresh = session();
       await logged.create(fresh);
       assert.deepEqual(await eventually(() => a.get(fresh.id)), fresh);
+      assert.deepEqual(await eventually(() => late!.get(fresh.id)), fresh);
       assert.equal((await readyz()).status, 200);
 
       const messages = lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
@@ -226,7 +230,7 @@ describe('the Redis store when Redis goes away', () => {
       assert.ok(messages.includes('session store reachable again'));
     } finally {
       server.close();
-      await logged.close();
+      await Promise.all([logged.close(), late?.close()]);
     }
   });
 

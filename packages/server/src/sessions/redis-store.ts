@@ -74,6 +74,8 @@ export class RedisSessionStore implements SessionStore {
       connectTimeout: commandTimeoutMs,
       // Reconnect for ever, at most a second apart, so the store recovers soon after Redis does.
       retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+      // Connects on first use: a verifier that fails to start leaves no socket keeping the process alive.
+      lazyConnect: true,
     });
     // Host and port only: the URL may hold a password.
     const where = { host: this.redis.options.host, port: this.redis.options.port, db: this.redis.options.db };
@@ -143,11 +145,9 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async close(): Promise<void> {
-    try {
-      await this.redis.quit();
-    } catch {
-      this.redis.disconnect();
-    }
+    // QUIT lets replies on the way arrive; without a connection there is nothing to wait for.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
   }
 
   private sessionKey(id: string): string {
@@ -172,6 +172,8 @@ export class RedisSessionStore implements SessionStore {
   private async connected(): Promise<void> {
     if (this.redis.status === 'ready') return;
     if (this.redis.status === 'end') throw new StoreUnavailableError('the session store is closed');
+    // Once connecting, ioredis reconnects by itself for good.
+    if (this.redis.status === 'wait') this.redis.connect().catch(() => undefined);
     this.reconnected ??= new Promise<void>((resolve) =>
       this.redis.once('ready', () => {
         this.reconnected = undefined;

@@ -17,6 +17,8 @@ export interface SessionStore {
   lock(source: string, ms: number): Promise<void>;
   /** Milliseconds left on the lock of `source`; 0 when it is not locked. */
   lockedFor(source: string): Promise<number>;
+  /** Resolves when the store can be reached, rejects (StoreUnavailableError) when not: /readyz asks. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,8 @@ export class MemorySessionStore implements SessionStore {
     if (left <= 0) this.locks.delete(source);
     return Math.max(0, left);
   }
+
+  async ping(): Promise<void> {}
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);

@@ -29,7 +29,7 @@ import { assessFrameTiming } from '../signals/frame-timing.js';
 import { weighSignals, type SignalVerdict } from '../signals/weigh.js';
 import { DisplayLog } from './displays.js';
 import { DynamicPlan } from './dynamic-plan.js';
-import { abortReason, closeCodeFor, StreamError } from './errors.js';
+import { abortReason, closeCodeFor, StreamError, toStreamError } from './errors.js';
 import { FrameIntake, type EvidenceFrame } from './frame-intake.js';
 
 export interface StreamDeps {
@@ -321,8 +321,9 @@ export class StreamConnection {
 
   private async fail(err: unknown, closeCode?: number): Promise<void> {
     if (this.state === 'ended') return;
-    const error = err instanceof StreamError ? err : new StreamError('INTERNAL_ERROR', 'the verifier failed; create a new session to retry');
+    const error = err instanceof StreamError ? err : toStreamError(err);
     if (error === err) this.log.info({ code: error.code }, 'stream refused');
+    else if (error.code === 'STORE_UNAVAILABLE') this.log.warn({ err: (err as Error).message }, 'stream failed: session store unreachable');
     else this.log.error({ err }, 'stream failed');
     this.send({ type: 'error', code: error.code, message: error.message });
     this.ws.close(closeCode ?? closeCodeFor(error.code));

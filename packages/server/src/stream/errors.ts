@@ -1,4 +1,5 @@
 import type { ResultReasonCode, StreamErrorCode } from '@facelight/protocol';
+import { StoreUnavailableError } from '../sessions/errors.js';
 
 /** Ends the stream with `{ type: "error", code, message }`; the message is for the integrating developer. */
 export class StreamError extends Error {
@@ -11,12 +12,21 @@ export class StreamError extends Error {
   }
 }
 
-/** 1011 says the verifier failed; every other refusal is the client's doing (1008, policy violation). */
-export const closeCodeFor = (code: StreamErrorCode) => (code === 'INTERNAL_ERROR' ? 1011 : 1008);
+/** The verifier's own failures, retryable; every other refusal is the client's doing. */
+const VERIFIER_FAILURES: readonly StreamErrorCode[] = ['INTERNAL_ERROR', 'STORE_UNAVAILABLE', 'SHUTTING_DOWN'];
+
+/** 1011 says the verifier failed (1012 for a restart is chosen by the caller); 1008 is a policy violation. */
+export const closeCodeFor = (code: StreamErrorCode) => (VERIFIER_FAILURES.includes(code) ? 1011 : 1008);
+
+/** Any other error thrown while serving a stream, as the client hears it. */
+export const toStreamError = (err: unknown) =>
+  err instanceof StoreUnavailableError
+    ? new StreamError('STORE_UNAVAILABLE', 'the session store cannot be reached; create a new session to retry')
+    : new StreamError('INTERNAL_ERROR', 'the verifier failed; create a new session to retry');
 
 /** The result reason of a session whose stream ended in this error after its token was used. */
 export function abortReason(code: StreamErrorCode): ResultReasonCode {
-  if (code === 'INTERNAL_ERROR') return 'VERIFIER_ERROR';
+  if (VERIFIER_FAILURES.includes(code)) return 'VERIFIER_ERROR';
   if (code === 'IDLE_TIMEOUT') return 'CLIENT_DISCONNECTED';
   return 'PROTOCOL_VIOLATION';
 }
