@@ -91,7 +91,6 @@ export const STREAM_ERROR_CODES = {
   RATE_LIMITED: 'Messages arrive faster than allowed.',
   IDLE_TIMEOUT: 'The client went silent for too long.',
   NONCE_MISMATCH: "A frame carries another session's nonce.",
-  DUPLICATE_FRAME: 'A frame repeats the bytes of an earlier frame.',
   ORIGIN_NOT_ALLOWED: 'The page that opened the stream is not on the allowed origins.',
   LOCKED_OUT: 'Too many failed scans from this client: try again later.',
   SHUTTING_DOWN: 'The verifier is restarting; the session can be retried.',

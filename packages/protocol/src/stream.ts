@@ -99,7 +99,7 @@ export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 export const ChallengeMessageSchema = z.object({
   type: z.literal('challenge'),
   mode: ModeSchema,
-  nonce: z.string(),
+  nonce: z.string().min(1).max(64),
   oval: OvalSchema,
   capture: z.object({
     maxWidth: z.number().int().positive(),
@@ -115,7 +115,7 @@ export const ChallengeMessageSchema = z.object({
     /** ...and goes on this long after the last colour (screen as normal again) before `done`. */
     tailMs: z.number().int().nonnegative().optional(),
   }),
-  colors: z.array(ColorStepSchema).optional(),
+  colors: z.array(ColorStepSchema).max(100).optional(),
   /**
    * Ed25519 signature (base64url) by the verifier over `challengeSigningInput`:
    * an SDK configured with the verifier's public key refuses any challenge
