@@ -35,6 +35,6 @@ test('the CLI stops cleanly on SIGTERM while a stream is live', async () => {
   const client = await StreamClient.open(target, session.sessionId);
   await client.hello(session.clientToken);
   const exit = cli.stop();
-  await client.expectError('INTERNAL_ERROR', 1001);
+  await client.expectError('SHUTTING_DOWN', 1012);
   assert.equal(await exit, 0);
 });

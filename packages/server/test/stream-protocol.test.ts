@@ -325,7 +325,7 @@ describe('shutdown', () => {
     await client.sendFrames(frames.slice(0, 2));
 
     await verifier.close();
-    await client.expectError('INTERNAL_ERROR', 1001);
+    await client.expectError('SHUTTING_DOWN', 1012);
     await new Promise((r) => server.close(r));
     const stored = await store.get(session.sessionId);
     assert.equal(stored?.state, 'failed');

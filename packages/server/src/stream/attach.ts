@@ -3,7 +3,6 @@ import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FRAME_LIMITS } from '@facelight/protocol';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { StreamMetrics } from '../metrics/registry.js';
 import { streamClient } from '../security/client-address.js';
 import { StreamConnection, type StreamDeps } from './connection.js';
 
@@ -32,7 +31,7 @@ const SESSION_ID = /^[A-Za-z0-9_-]{1,128}$/;
 /** On close, how long clients get to answer the close handshake before their sockets are cut. */
 const CLOSE_GRACE_MS = 1000;
 
-export function createStreamEndpoint(deps: StreamDeps & { metrics: StreamMetrics }, isReady: () => boolean): StreamEndpoint {
+export function createStreamEndpoint(deps: StreamDeps, isReady: () => boolean): StreamEndpoint {
   const wss = new WebSocketServer({
     noServer: true,
     // Up to twice the frame limit the client gets a coded FRAME_TOO_LARGE; beyond that ws

@@ -14,6 +14,7 @@ import {
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { AnalysisPool } from '../analysis/pool.js';
+import type { StreamMetrics } from '../metrics/registry.js';
 import { drawColorSequence } from '../challenge/colors.js';
 import { dynamicSettings, expressSettings, type Config, type DynamicSettings } from '../config.js';
 import { decideDynamic, type DynamicDecision } from '../decision/dynamic.js';
@@ -37,6 +38,7 @@ export interface StreamDeps {
   store: SessionStore;
   pool: Pick<AnalysisPool, 'analyze' | 'scoreLiveness'>;
   logger: Logger;
+  metrics: StreamMetrics;
   signingKey: SigningKey;
   /** Stream openings per client address in the current minute (shared by the connections of one process). */
   openings?: { hit(ip: string): Promise<number> };
@@ -110,7 +112,7 @@ export class StreamConnection {
    * terminating a worker in the middle of an onnxruntime run can abort the process.
    */
   async shutdown(): Promise<void> {
-    await this.fail(new StreamError('INTERNAL_ERROR', 'the verifier is shutting down; create a new session to retry'), 1001);
+    await this.fail(new StreamError('SHUTTING_DOWN', 'the verifier is restarting; create a new session to retry'), 1012);
     await this.claim?.intake.settled();
   }
 
@@ -245,6 +247,7 @@ export class StreamConnection {
   }
 
   private async decide(): Promise<void> {
+    const doneAt = performance.now();
     const claim = this.claim!;
     const dynamic = claim.dynamic;
     if (dynamic) {
@@ -274,6 +277,7 @@ export class StreamConnection {
     if (this.state !== 'deciding') return;
     if (!stored) throw new StreamError('SESSION_NOT_FOUND', 'the session expired or was deleted before its result was stored');
     this.end();
+    this.deps.metrics.sessionEnded(claim.mode, decision.status, decision.reasons, (performance.now() - doneAt) / 1000);
     this.audit(decision, signals);
     if (decision.status === 'FAILURE' && !decision.retry) await this.countFailure();
     // Status and a retry hint only: scores and reasons are for the integrator's backend.
@@ -326,6 +330,7 @@ export class StreamConnection {
     else if (error.code === 'STORE_UNAVAILABLE') this.log.warn({ err: (err as Error).message }, 'stream failed: session store unreachable');
     else this.log.error({ err }, 'stream failed');
     this.send({ type: 'error', code: error.code, message: error.message });
+    this.deps.metrics.streamRefused(error.code);
     this.ws.close(closeCode ?? closeCodeFor(error.code));
     await this.endClaim(abortReason(error.code));
   }
@@ -347,6 +352,7 @@ export class StreamConnection {
   private async storeFailure(reason: ResultReasonCode): Promise<void> {
     try {
       await this.store(this.result({ status: 'FAILURE', reasons: [reason], scores: { liveness: 0 } }, this.claim?.intake.evidence), 'failed');
+      this.deps.metrics.sessionEnded(this.claim!.mode, 'FAILURE', [reason]);
       this.log.info({ reason }, 'session failed');
     } catch (err) {
       this.log.error({ err }, 'cannot store the failed session');
