@@ -40,7 +40,7 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/packages/protocol/dist packages/protocol/dist
 COPY --from=build /app/packages/server/dist packages/server/dist
 COPY --from=build /app/packages/web/dist packages/web/dist
-COPY --from=build /app/models/*.onnx /app/models/*.task models/
+COPY --from=build /app/models/*.onnx /app/models/*.task /app/models/manifest.json models/
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config.js';
-import { createApp, createVerifier } from './verifier.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createApp, createVerifier, type Verifier } from './verifier.js';
 
 const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' } } });
 
-let config;
+let config: Config;
+let verifier: Verifier;
 try {
   config = loadConfig(process.env, values.config);
+  // Settings that need more than their schema (the signing key) are checked as the verifier is made.
+  verifier = createVerifier(config);
 } catch (err) {
   if (err instanceof ConfigError) {
     process.stderr.write(`facelight-server: ${err.message}\n`);
@@ -15,8 +18,6 @@ try {
   }
   throw err;
 }
-
-const verifier = createVerifier(config);
 const app = createApp(verifier);
 const server = app.listen(config.port, config.host, () => {
   const address = server.address();

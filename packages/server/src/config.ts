@@ -291,7 +291,8 @@ export const ConfigSchema = z.strictObject({
       signingKeyPem: z.string().optional(),
       /**
        * Per minute: REST requests per API key (a leaked key or a runaway
-       * backend); REST requests that fail authentication per client address
+       * backend) and per client address (a flood from one host, whatever
+       * key); REST requests that fail authentication per client address
        * (key guessing; an integrator's backend sends everything from one
        * address, so its good requests do not count); stream openings per
        * client address (each browser has its own, but offices share one).
@@ -299,6 +300,7 @@ export const ConfigSchema = z.strictObject({
       rateLimit: z
         .strictObject({
           perApiKeyPerMinute: z.number().int().min(1).default(6000),
+          perIpPerMinute: z.number().int().min(1).default(6000),
           failedAuthPerIpPerMinute: z.number().int().min(1).default(30),
           streamsPerIpPerMinute: z.number().int().min(1).default(120),
         })

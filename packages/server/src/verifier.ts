@@ -11,7 +11,7 @@ import { defaultSdkDir, sdkAssetRoutes } from './assets/sdk-assets.js';
 import { demoRoutes } from './demo/routes.js';
 import { parseConfig, type Config, type ConfigInput } from './config.js';
 import { FaceService } from './face-service.js';
-import { failedAuthLimit, originPolicy, perApiKeyLimit, streamOpenings } from './http/abuse-limits.js';
+import { failedAuthLimit, originPolicy, perApiKeyLimit, perIpLimit, streamOpenings } from './http/abuse-limits.js';
 import { apiKeyAuth } from './http/api-key-auth.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { ShutdownGate } from './http/shutdown-gate.js';
@@ -102,7 +102,7 @@ export function createVerifier(input: ConfigInput | Config, opts: VerifierOption
   router.use(gate.middleware);
   router.use(healthRoutes(() => ready, () => store.ping()));
   router.use(sdkAssetRoutes({ sdkDir: config.sdkDir ?? defaultSdkDir(), modelDir: config.modelDir }));
-  router.use('/v1', ...originPolicy(config.security.allowedOrigins), failedAuthLimit(config), apiKeyAuth(config.apiKeys), perApiKeyLimit(config));
+  router.use('/v1', ...originPolicy(config.security.allowedOrigins), perIpLimit(config), failedAuthLimit(config), apiKeyAuth(config.apiKeys), perApiKeyLimit(config));
   router.use(sessionRoutes({ config, store, faces, signingKey }));
   router.use(keyRoutes(signingKey));
   router.use(faceMatchRoutes(faces, config.image.maxBytes));

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { startCliServer, type CliServer } from './cli-server.js';
@@ -48,6 +50,16 @@ test('the CLI refuses an invalid configuration with a message naming the field',
   assert.equal(run.status, 2);
   assert.match(run.stderr, /port/);
   assert.match(run.stderr, /apiKeys/);
+});
+
+test('the CLI refuses a signing key that is not an Ed25519 private key, before listening', () => {
+  const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+  const dir = mkdtempSync(path.join(tmpdir(), 'facelight-cli-'));
+  const config = path.join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ apiKeys: [{ id: 'a', key: 'k'.repeat(16) }], security: { signingKeyPem: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----' } }));
+  const run = spawnSync(process.execPath, [cli, '--config', config], { env: { ...process.env, FACELIGHT_API_KEYS: '', FACELIGHT_CONFIG: '' }, encoding: 'utf8', timeout: 20_000 });
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /signingKeyPem/);
 });
 
 test('SIGTERM stops the server cleanly', async () => {

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash, webcrypto } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { challengeSigningInput, type ChallengeMessage } from '@facelight/protocol';
 import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { MemorySessionStore } from '../src/sessions/store.js';
-import { createApp, createVerifier } from '../src/verifier.js';
-import { MODEL_DIR } from './data.js';
 import { API_KEY, auth, startTestServer, type TestServer } from './server.js';
 import { StreamClient, createSession, getResult, helloMessage, photoFrames, type TestFrame } from './stream-support.js';
 
@@ -90,25 +86,8 @@ describe('tokens, signatures, retention and audit', () => {
       },
     });
     const logger = pino({ level: 'info' }, sink);
-    // Built by hand rather than with startTestServer: the test reads the store and the log.
-    const verifier = createVerifier(
-      { apiKeys: [{ id: 'test', key: API_KEY }], modelDir: MODEL_DIR, analysisThreads: 2, retentionSeconds: 120, security: { lockout: { enabled: false }, clientTokenTtlSeconds: 1 } },
-      { store, logger },
-    );
-    await verifier.ready;
-    const server = await new Promise<Server>((resolve) => {
-      const s = createApp(verifier).listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const port = (server.address() as AddressInfo).port;
-    srv = {
-      url: `http://127.0.0.1:${port}`,
-      verifier,
-      async close() {
-        server.closeAllConnections();
-        await new Promise((r) => server.close(r));
-        await verifier.close();
-      },
-    };
+    // The test reads the store and the log.
+    srv = await startTestServer({ retentionSeconds: 120, security: { lockout: { enabled: false }, clientTokenTtlSeconds: 1 } }, { store, logger });
   });
   after(() => srv.close());
 

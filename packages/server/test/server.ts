@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createApp, createVerifier, type Verifier } from '../src/verifier.js';
+import { createApp, createVerifier, type Verifier, type VerifierOptions } from '../src/verifier.js';
 import type { ConfigInput } from '../src/config.js';
 import { MODEL_DIR } from './data.js';
 
@@ -20,8 +20,8 @@ export interface TestServer {
 export const TEST_SECURITY: NonNullable<ConfigInput['security']> = { lockout: { enabled: false } };
 
 /** A real verifier on a real loopback port, with models loaded before the first test. */
-export async function startTestServer(overrides: Partial<ConfigInput> = {}): Promise<TestServer> {
-  const verifier = createVerifier({
+export async function startTestServer(overrides: Partial<ConfigInput> = {}, opts: VerifierOptions = {}): Promise<TestServer> {
+  const config: ConfigInput = {
     apiKeys: [{ id: 'test', key: API_KEY }],
     modelDir: MODEL_DIR,
     logLevel: 'silent',
@@ -29,7 +29,8 @@ export async function startTestServer(overrides: Partial<ConfigInput> = {}): Pro
     useCases: { onboarding: { mode: 'dynamic' } },
     security: TEST_SECURITY,
     ...overrides,
-  });
+  };
+  const verifier = createVerifier(config, opts);
   await verifier.ready;
   const server: Server = await new Promise((resolve) => {
     const s = createApp(verifier).listen(0, '127.0.0.1', () => resolve(s));

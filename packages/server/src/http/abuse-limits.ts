@@ -25,6 +25,11 @@ export function originPolicy(allowed: readonly string[]): RequestHandler[] {
 
 const limited = (what: string): RequestHandler => (_req, _res, next) => next(new ApiError(429, 'RATE_LIMITED', `too many requests from this ${what}: slow down`));
 
+/** Before authentication: requests per client address, whatever key they carry. */
+export function perIpLimit(config: Config): RequestHandler {
+  return rateLimit({ windowMs: MINUTE, limit: config.security.rateLimit.perIpPerMinute, standardHeaders: 'draft-7', legacyHeaders: false, handler: limited('address') });
+}
+
 /** Before authentication: refused API keys per client address, so guessing keys is slow. */
 export function failedAuthLimit(config: Config): RequestHandler {
   return rateLimit({

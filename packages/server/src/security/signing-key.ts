@@ -1,3 +1,4 @@
+import { ConfigError } from '../config.js';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 
 /**
@@ -15,7 +16,8 @@ export interface SigningKey {
   readonly ephemeral: boolean;
 }
 
-export class SigningKeyError extends Error {}
+/** A configuration error (the CLI exits 2 with it), found when the key is loaded. */
+export class SigningKeyError extends ConfigError {}
 
 /** The last 32 bytes of an Ed25519 SPKI are the raw key (RFC 8410: a fixed 12-byte prefix). */
 const RAW_KEY_BYTES = 32;
