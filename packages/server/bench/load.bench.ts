@@ -54,7 +54,7 @@ async function startVerifier() {
       // startCliServer waits for the info-level ready line.
       logLevel: 'info',
       // Every simulated user comes from 127.0.0.1: per-address limits and lockout would measure themselves.
-      security: { lockout: { enabled: false }, rateLimit: { perApiKeyPerMinute: 1_000_000, streamsPerIpPerMinute: 1_000_000 } },
+      security: { lockout: { enabled: false }, rateLimit: { perApiKeyPerMinute: 1_000_000, perIpPerMinute: 1_000_000, streamsPerIpPerMinute: 1_000_000 } },
     }),
   );
   return startCliServer(['--config', config], { FACELIGHT_ANALYSIS_THREADS: '2' });

@@ -72,7 +72,7 @@ async function startVerifier(): Promise<{ target: Target; stop(): Promise<unknow
       // startCliServer waits for the info-level ready line.
       logLevel: 'info',
       // Every simulated user connects from 127.0.0.1: per-address limits would measure themselves.
-      security: { rateLimit: { streamsPerIpPerMinute: 1_000_000 }, lockout: { enabled: false } },
+      security: { rateLimit: { perIpPerMinute: 1_000_000, streamsPerIpPerMinute: 1_000_000 }, lockout: { enabled: false } },
       ...(process.env.PAD_CONFIG ? (JSON.parse(process.env.PAD_CONFIG) as object) : {}),
     }),
   );
