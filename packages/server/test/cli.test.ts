@@ -12,9 +12,24 @@ const DEV_CONFIG = fileURLToPath(new URL('../../../examples/server/dev.config.js
 const KEY = (JSON.parse(readFileSync(DEV_CONFIG, 'utf8')) as { apiKeys: { key: string }[] }).apiKeys[0]!.key;
 const bearer = { authorization: `Bearer ${KEY}` };
 
+/**
+ * The CLI arguments `npm start` passes after its build, with paths made
+ * absolute (npm runs scripts from the repository root): so the README's first
+ * command is what these tests run.
+ */
+function npmStartArgs(): string[] {
+  const repo = fileURLToPath(new URL('../../../', import.meta.url));
+  const start = (JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const words = start.split('&&').at(-1)!.trim().split(/\s+/);
+  assert.deepEqual(words.slice(0, 2), ['node', 'packages/server/dist/cli.js'], start);
+  return words.slice(2).map((w, i, all) => (all[i - 1] === '--config' ? path.resolve(repo, w) : w));
+}
+
 let srv: CliServer;
 before(async () => {
-  srv = await startCliServer(['--config', DEV_CONFIG]);
+  const args = npmStartArgs();
+  assert.deepEqual(args, ['--config', DEV_CONFIG], 'npm start serves the demo configuration the README names');
+  srv = await startCliServer(args);
 });
 after(() => srv.stop());
 
