@@ -268,6 +268,14 @@ export const ConfigSchema = z.strictObject({
       pageDir: z.string().default(repoDemo),
     })
     .prefault({}),
+  /**
+   * Which proxies in front of the verifier to believe about the client's
+   * address (X-Forwarded-For), as Express's "trust proxy": false (none, the
+   * TCP peer is the client), a hop count, or addresses/subnets ("loopback",
+   * "10.0.0.0/8"). Behind a load balancer, rate limits and the lockout need it,
+   * or every client shares the balancer's address.
+   */
+  trustProxy: z.union([z.boolean(), z.number().int().min(0).max(10), z.string().min(1), z.array(z.string().min(1))]).default(false),
   /** Where sessions, nonces and results live: one process (memory) or shared by several (redis). */
   store: StoreSchema.default({ kind: 'memory' }),
   /** Results (and evidence) are erased this long after the session ends; DELETE erases at once. */

@@ -146,7 +146,8 @@ export function createApp(verifier: Verifier): express.Express {
     return server.listen(...args);
   }) as typeof app.listen;
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // The same proxies the stream believes (see config.trustProxy); REST rate limits key on req.ip.
+  app.set('trust proxy', verifier.config.trustProxy);
   app.use(helmet());
   app.use(verifier.router);
   const { demo, apiKeys, image } = verifier.config;

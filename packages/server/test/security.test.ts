@@ -14,10 +14,17 @@ before(async () => {
   frames = await photoFrames('obama.jpg');
 });
 
+/** A stream opened with extra upgrade headers (an Origin, a proxy's X-Forwarded-For). */
+async function openWith(srv: TestServer, sessionId: string, headers: Record<string, string>): Promise<StreamClient> {
+  const client = new StreamClient(new WebSocket(`${srv.url.replace(/^http/, 'ws')}/v1/sessions/${sessionId}/stream`, { headers }));
+  await client.opened;
+  return client;
+}
+
 /** An Express scan with a chosen hello; returns the stored result. */
-async function scan(srv: TestServer, hello: (token: string) => object = helloMessage, send: 'paced' | 'burst' | 'duplicates' = 'paced') {
+async function scan(srv: TestServer, hello: (token: string) => object = helloMessage, send: 'paced' | 'burst' | 'duplicates' = 'paced', headers: Record<string, string> = {}) {
   const session = await createSession(srv);
-  const client = await StreamClient.open(srv, session.sessionId);
+  const client = await openWith(srv, session.sessionId, headers);
   client.send(hello(session.clientToken));
   const challenge = await client.next();
   assert.equal(challenge?.type, 'challenge', JSON.stringify(challenge));
@@ -200,10 +207,29 @@ describe('origins, rate limits, API key hashes and lockout', () => {
     const locked = await startTestServer({ security: { lockout: { enabled: true, failures: 2, windowSeconds: 60, lockSeconds: 60 } } });
     try {
       for (let i = 0; i < 2; i++) assert.equal((await scan(locked, withCamera('OBS Virtual Camera'))).status, 'FAILURE');
+      // Without trustProxy a forwarded-for header is the client's own word, and changes nothing.
       const session = await createSession(locked);
-      const client = await StreamClient.open(locked, session.sessionId);
+      const client = await openWith(locked, session.sessionId, { 'x-forwarded-for': '198.51.100.9' });
       client.send(helloMessage(session.clientToken));
       await client.expectError('LOCKED_OUT');
+    } finally {
+      await locked.close();
+    }
+  });
+
+  test('behind a trusted proxy the lockout is per forwarded client, not per proxy', async () => {
+    const locked = await startTestServer({ trustProxy: 'loopback', security: { lockout: { enabled: true, failures: 2, windowSeconds: 60, lockSeconds: 60 } } });
+    try {
+      const attacker = { 'x-forwarded-for': '203.0.113.7' };
+      for (let i = 0; i < 2; i++) assert.equal((await scan(locked, withCamera('OBS Virtual Camera'), 'paced', attacker)).status, 'FAILURE');
+      const refused = await createSession(locked);
+      const again = await openWith(locked, refused.sessionId, attacker);
+      again.send(helloMessage(refused.clientToken));
+      await again.expectError('LOCKED_OUT');
+      const other = await createSession(locked);
+      const someoneElse = await openWith(locked, other.sessionId, { 'x-forwarded-for': '198.51.100.9' });
+      assert.equal((await someoneElse.hello(other.clientToken)).type, 'challenge');
+      someoneElse.close();
     } finally {
       await locked.close();
     }

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FRAME_LIMITS } from '@facelight/protocol';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { streamClient } from '../security/client-address.js';
+import { compileProxyTrust, streamClient } from '../security/client-address.js';
 import { StreamConnection, type StreamDeps } from './connection.js';
 
 export interface StreamAttachOptions {
@@ -32,6 +32,7 @@ const SESSION_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const CLOSE_GRACE_MS = 1000;
 
 export function createStreamEndpoint(deps: StreamDeps, isReady: () => boolean): StreamEndpoint {
+  const trust = compileProxyTrust(deps.config.trustProxy);
   const wss = new WebSocketServer({
     noServer: true,
     // Up to twice the frame limit the client gets a coded FRAME_TOO_LARGE; beyond that ws
@@ -55,7 +56,7 @@ export function createStreamEndpoint(deps: StreamDeps, isReady: () => boolean): 
       return true;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      connections.set(ws, new StreamConnection(ws, sessionId, deps, streamClient(req)));
+      connections.set(ws, new StreamConnection(ws, sessionId, deps, streamClient(req, trust)));
       deps.metrics.streamOpened();
       ws.on('message', (data, isBinary) => {
         if (!isBinary && saysDone(data)) deciding.add(ws);
