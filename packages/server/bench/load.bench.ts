@@ -14,14 +14,11 @@
  *   LOAD_RENDER_WORKERS  threads rendering the Dynamic frames (default 2)
  *   LOAD_WRITE=0         do not write docs/benchmarks.md (smoke runs)
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createRng, hashSeed, sampleScene } from '@facelight/simulator';
 import { PORTRAITS } from '../../simulator/bench/portraits.js';
 import { RenderPool } from '../../simulator/bench/render-pool.js';
 import { runSession, type Target } from '../../simulator/bench/session.js';
-import { startCliServer } from '../test/cli-server.js';
+import { BENCH_API_KEY, startBenchVerifier } from './bench-verifier.js';
 import { scrape, sampleValue, type Sample } from '../test/prometheus.js';
 import { StreamClient, createSession, photoFrames, uploadTrusted } from '../test/stream-support.js';
 import { machine, percentile, writeSection } from './report.js';
@@ -31,7 +28,6 @@ const CONCURRENCY = env('LOAD_SESSIONS', 20);
 const SECONDS = env('LOAD_SECONDS', 60);
 const RENDER_WORKERS = env('LOAD_RENDER_WORKERS', 2);
 const WRITE = process.env.LOAD_WRITE !== '0';
-const KEY = 'bench-load-key-0123456789abcdef';
 const MODES = ['express', 'dynamic'] as const;
 type Mode = (typeof MODES)[number];
 
@@ -41,23 +37,6 @@ interface Outcome {
   /** The session ended without a result: the stream error code, or what went wrong. */
   error?: string;
   endedAt: number;
-}
-
-async function startVerifier() {
-  const config = path.join(mkdtempSync(path.join(tmpdir(), 'facelight-load-')), 'config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      host: '127.0.0.1',
-      apiKeys: [{ id: 'bench', key: KEY }],
-      analysisThreads: 2,
-      // startCliServer waits for the info-level ready line.
-      logLevel: 'info',
-      // Every simulated user comes from 127.0.0.1: per-address limits and lockout would measure themselves.
-      security: { lockout: { enabled: false }, rateLimit: { perApiKeyPerMinute: 1_000_000, perIpPerMinute: 1_000_000, streamsPerIpPerMinute: 1_000_000 } },
-    }),
-  );
-  return startCliServer(['--config', config], { FACELIGHT_ANALYSIS_THREADS: '2' });
 }
 
 const expressFrames = await photoFrames('obama.jpg');
@@ -109,8 +88,8 @@ function histogramQuantile(before: Sample[], after: Sample[], name: string, labe
   return lower;
 }
 
-const cli = await startVerifier();
-const target: Target = { url: cli.url, key: KEY };
+const cli = await startBenchVerifier();
+const target: Target = { url: cli.url, key: BENCH_API_KEY };
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void cli.stop().finally(() => process.exit(130)));
 }

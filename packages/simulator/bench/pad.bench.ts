@@ -18,12 +18,12 @@
  *   PAD_URL, PAD_KEY  use a running verifier instead of starting one
  *   PAD_WRITE=0       do not write docs/benchmarks.md (tuning runs); PAD_WRITE=1 writes even a partial run, marked preliminary
  */
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ATTACK_MODES, createRng, hashSeed, PRESENTATIONS, sampleScene, type Presentation } from '@facelight/simulator';
 import { machine, percentile, writeSection } from '../../server/bench/report.js';
-import { startCliServer } from '../../server/test/cli-server.js';
+import { BENCH_API_KEY, startBenchVerifier } from '../../server/bench/bench-verifier.js';
 import { PORTRAITS } from './portraits.js';
 import { RenderPool } from './render-pool.js';
 import { blankOutcome, runSession, type SessionOutcome, type SessionSpec, type Target } from './session.js';
@@ -38,7 +38,6 @@ const ONLY = process.env.PAD_ONLY?.split(',').map((s) => s.trim()) as Presentati
 const WRITE = process.env.PAD_WRITE === '1' || (process.env.PAD_WRITE !== '0' && !ONLY);
 /** Fewer sessions than the issue asks for: said so in the report. */
 const PRELIMINARY = GENUINE < 200 || ATTACKS < 200 || !!ONLY;
-const KEY = 'bench-pad-key-0123456789abcdef';
 
 const presentations: Presentation[] = (['genuine', ...ATTACK_MODES] as Presentation[]).filter((p) => !ONLY || ONLY.includes(p));
 const count = (p: Presentation) => (p === 'genuine' ? GENUINE : ATTACKS);
@@ -60,24 +59,9 @@ const most = Math.max(...presentations.map(count));
 for (let i = 0; i < most; i++) for (const p of presentations) if (i < count(p)) specs.push(specFor(p, i));
 
 async function startVerifier(): Promise<{ target: Target; stop(): Promise<unknown> }> {
-  if (process.env.PAD_URL) return { target: { url: process.env.PAD_URL, key: process.env.PAD_KEY ?? KEY }, stop: async () => undefined };
-  const dir = mkdtempSync(path.join(tmpdir(), 'facelight-pad-'));
-  const config = path.join(dir, 'config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      host: '127.0.0.1',
-      apiKeys: [{ id: 'bench', key: KEY }],
-      analysisThreads: 2,
-      // startCliServer waits for the info-level ready line.
-      logLevel: 'info',
-      // Every simulated user connects from 127.0.0.1: per-address limits would measure themselves.
-      security: { rateLimit: { perIpPerMinute: 1_000_000, streamsPerIpPerMinute: 1_000_000 }, lockout: { enabled: false } },
-      ...(process.env.PAD_CONFIG ? (JSON.parse(process.env.PAD_CONFIG) as object) : {}),
-    }),
-  );
-  const cli = await startCliServer(['--config', config], { FACELIGHT_ANALYSIS_THREADS: '2' });
-  return { target: { url: cli.url, key: KEY }, stop: () => cli.stop() };
+  if (process.env.PAD_URL) return { target: { url: process.env.PAD_URL, key: process.env.PAD_KEY ?? BENCH_API_KEY }, stop: async () => undefined };
+  const cli = await startBenchVerifier(process.env.PAD_CONFIG ? (JSON.parse(process.env.PAD_CONFIG) as object) : {});
+  return { target: { url: cli.url, key: BENCH_API_KEY }, stop: () => cli.stop() };
 }
 
 const rawFile = path.join(tmpdir(), `facelight-pad-seed${SEED}.jsonl`);
