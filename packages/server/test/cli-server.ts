@@ -11,6 +11,8 @@ export interface CliServer {
   child: ChildProcess;
   /** Peak resident memory of the server process so far (Linux), in MB. */
   peakRssMb(): number;
+  /** Every JSON log line the server writes from now on. */
+  onLog(listener: (entry: Record<string, unknown>) => void): void;
   stop(): Promise<number | null>;
 }
 
@@ -26,6 +28,7 @@ export async function startCliServer(args: string[], env: Record<string, string>
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout! });
+  const listeners: ((entry: Record<string, unknown>) => void)[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     let found: string | undefined;
     let ready = false;
@@ -36,6 +39,7 @@ export async function startCliServer(args: string[], env: Record<string, string>
     });
     lines.on('line', (line) => {
       const entry = JSON.parse(line) as { msg?: string; url?: string };
+      for (const l of listeners) l(entry);
       if (entry.url) found = entry.url;
       if (entry.msg === 'models loaded; ready') ready = true;
       if (ready && found) {
@@ -47,6 +51,9 @@ export async function startCliServer(args: string[], env: Record<string, string>
   return {
     url,
     child,
+    onLog(listener) {
+      listeners.push(listener);
+    },
     peakRssMb() {
       const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
       return Number(kb) / 1024;

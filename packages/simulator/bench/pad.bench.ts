@@ -58,9 +58,16 @@ const specs: SessionSpec[] = [];
 const most = Math.max(...presentations.map(count));
 for (let i = 0; i < most; i++) for (const p of presentations) if (i < count(p)) specs.push(specFor(p, i));
 
+/** The reflection measurements of each decided session, by session id, from the audit log of a verifier this bench started. */
+const audits = new Map<string, NonNullable<SessionOutcome['audit']>>();
+
 async function startVerifier(): Promise<{ target: Target; stop(): Promise<unknown> }> {
   if (process.env.PAD_URL) return { target: { url: process.env.PAD_URL, key: process.env.PAD_KEY ?? BENCH_API_KEY }, stop: async () => undefined };
   const cli = await startBenchVerifier(process.env.PAD_CONFIG ? (JSON.parse(process.env.PAD_CONFIG) as object) : {});
+  cli.onLog((entry) => {
+    const audit = entry.audit as { sessionId?: string; reflection?: SessionOutcome['audit'] } | undefined;
+    if (audit?.sessionId && audit.reflection) audits.set(audit.sessionId, audit.reflection);
+  });
   return { target: { url: cli.url, key: BENCH_API_KEY }, stop: () => cli.stop() };
 }
 
@@ -84,6 +91,8 @@ try {
           ...blankOutcome(spec),
           error: err instanceof Error ? err.message : String(err),
         }));
+        const audit = outcome.sessionId ? audits.get(outcome.sessionId) : undefined;
+        if (audit) outcome.audit = audit;
         outcomes.push(outcome);
         appendFileSync(rawFile, `${JSON.stringify(outcome)}\n`);
         if (outcomes.length % 20 === 0 || outcome.error) {

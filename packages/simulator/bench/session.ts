@@ -23,6 +23,7 @@ export interface SessionSpec {
 }
 
 export interface SessionOutcome {
+  sessionId?: string;
   presentation: Presentation;
   seed: number;
   portrait: string;
@@ -37,6 +38,8 @@ export interface SessionOutcome {
   delayMs?: number;
   /** Per colour: emitted rgb and the face's response (linear levels), from the result. */
   responses?: { rgb: number[]; face: number[] }[];
+  /** The reflection check's per-check scores and measurements, from the verifier's audit log (only when the bench started the verifier). */
+  audit?: { checks: Record<string, number>; metrics: Record<string, unknown> };
   frames: number;
   colors: number;
   /** The session could not run to a result (stream error, timeout): neither a pass nor a fail. */
@@ -67,6 +70,7 @@ export function blankOutcome(spec: SessionSpec): SessionOutcome {
 export async function runSession(target: Target, spec: SessionSpec, pool: RenderPool): Promise<SessionOutcome> {
   const outcome = blankOutcome(spec);
   const { sessionId, clientToken } = await createSession(target, { mode: 'dynamic' });
+  outcome.sessionId = sessionId;
   const client = await StreamClient.open(target, sessionId);
   const ws = client.ws;
   try {

@@ -33,7 +33,7 @@ export interface ReflectionLimits {
    * ambient light: above it the whole scene is lit alike.
    */
   maxBackgroundRatio: number;
-  /** Cheek response over forehead-and-nose response, relative likewise: above it the surface does not turn away at the sides. */
+  /** Mean cheek response over the nose's, relative likewise: above it the surface does not turn away at the sides. */
   maxCheekRatio: number;
 }
 
@@ -65,9 +65,14 @@ export interface ReflectionLimits {
  *   background's, ≥ 1 against a darker background.
  * - cheeks 0.85: the cheek regions lie ~60 % of the way from the midline to
  *   the jaw, where a head's surface is turned 40–50° from the screen, so
- *   Lambertian irradiance is cos 40–50° = 0.64–0.77 of the centre's; a flat
- *   surface facing the screen gives 1, an added tint more than 1 (cheeks are
- *   darker than the nose). Assumes ambient light that does not itself come
+ *   Lambertian irradiance is cos 40–50° = 0.64–0.77 of the nose's; a flat
+ *   surface gives 1, an added tint more than 1 (cheeks are darker than the
+ *   nose). The nose alone is the reference, not the forehead with it: the
+ *   cheeks sit level with it on either side, so a flat surface held at a
+ *   tilt (its response a linear gradient across it) still gives 1 — the two
+ *   cheeks' sideways gradients cancel and the vertical one barely differs
+ *   between them and the nose — while the forehead lies higher and moves
+ *   with the vertical tilt. Assumes ambient light that does not itself come
  *   from the screen's direction (a window right behind the screen shades
  *   the face as the screen does and makes it look flatter).
  */

@@ -66,7 +66,6 @@ export function verifyReflection(input: ReflectionInput, limits: ReflectionLimit
   const background = region((f) => f.regions.background);
   const faceGain = mean(gains.gain);
   const faceRelative = mean(SKIN_REGIONS.map((r) => skin[r]));
-  const centre = (skin.forehead + skin.nose) / 2;
 
   const metrics: ReflectionMetrics = {
     delayMs: inside.delayMs,
@@ -78,7 +77,7 @@ export function verifyReflection(input: ReflectionInput, limits: ReflectionLimit
     directionAgreement: directionAgreement(steps, faceGain, gains.noiseRms),
     chromaAgreement: chromaAgreement(steps, gains),
     backgroundRatio: background === null ? null : faceRelative > 0 ? background / faceRelative : Infinity,
-    cheekRatio: centre > 0 ? (skin.rightCheek + skin.leftCheek) / 2 / centre : Infinity,
+    cheekRatio: skin.nose > 0 ? (skin.rightCheek + skin.leftCheek) / 2 / skin.nose : Infinity,
     outside: outsideFit(overall, inside, face, tl, exposure, limits),
   };
   const verdict = decideReflection(metrics, limits);

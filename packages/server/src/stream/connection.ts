@@ -64,7 +64,7 @@ interface Claim {
 }
 
 /** A verdict of either mode, as the connection stores and reports it. */
-type Verdict = Pick<DynamicDecision, 'status' | 'reasons' | 'retry' | 'reflection'> & { scores: { liveness: number; faceMatch?: number; reflection?: number } };
+type Verdict = Pick<DynamicDecision, 'status' | 'reasons' | 'retry' | 'reflection' | 'outcome'> & { scores: { liveness: number; faceMatch?: number; reflection?: number } };
 
 /** Frames allowed beyond the capture's expected count, so a camera running a little fast is not cut off. */
 const FRAME_BUDGET_FACTOR = 1.5;
@@ -285,7 +285,11 @@ export class StreamConnection {
     this.ws.close(1000);
   }
 
-  /** One audit entry per decision: who, what was decided and why; never images, tokens or scores' inputs. */
+  /**
+   * One audit entry per decision: who, what was decided and why — for Dynamic
+   * the reflection check's measurements, so a FLAT_SURFACE or a weak
+   * reflection can be explained afterwards; never images or tokens.
+   */
   private audit(decision: Verdict, signals: SignalVerdict): void {
     const claim = this.claim!;
     this.log.info(
@@ -301,6 +305,7 @@ export class StreamConnection {
           signalWeight: signals.weight,
           frames: claim.intake.count,
           delayMs: decision.reflection?.delayMs,
+          ...(decision.outcome?.metrics ? { reflection: { checks: rounded(decision.outcome.checks), metrics: rounded(decision.outcome.metrics) } } : {}),
           client: this.client.ip,
         },
       },
@@ -442,3 +447,8 @@ function withSignals(decision: Verdict, signals: SignalVerdict): void {
 const unexpected = (what: string, why: string) => new StreamError('UNEXPECTED_MESSAGE', `unexpected ${what}: ${why}`);
 
 const round = (v: number) => Number(v.toFixed(4));
+
+/** Numbers anywhere in a plain object rounded like the scores, for a log line that stays short. */
+function rounded<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (_, v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? round(v) : v))) as T;
+}
