@@ -41,6 +41,8 @@ function optional<T extends object>(rng: Rng, fields: { [K in keyof T]: () => T[
   return out;
 }
 
+const camera = (rng: Rng) => ({ label: boundedString(rng, 256), width: intIn(rng, 1, 16384), height: intIn(rng, 1, 16384), frameRate: finiteIn(rng, 0, 1000) });
+
 function hello(rng: Rng) {
   const signals = optional(rng, {
     webdriver: () => rng.chance(0.5),
@@ -58,12 +60,13 @@ function hello(rng: Rng) {
     // Token-shaped (base64url, dot-separated parts), sometimes at the length limit.
     token: rng.chance(0.05) ? 'A'.repeat(4096) : `${asciiOf(rng, BASE64URL, 1, 64)}.${asciiOf(rng, BASE64URL, 0, 128)}`,
     sdk: { version: boundedString(rng, 64) },
-    camera: { label: boundedString(rng, 256), width: intIn(rng, 1, 16384), height: intIn(rng, 1, 16384), frameRate: finiteIn(rng, 0, 1000) },
+    camera: camera(rng),
     display: { width: intIn(rng, 1, 65536), height: intIn(rng, 1, 65536), pixelRatio: rng.chance(0.1) ? rng.pick([Number.MIN_VALUE, 16]) : 0.25 + rng.next() * 15 },
     ...(rng.chance(0.8) ? { signals } : {}),
   };
 }
 
+const cameraMessage = (rng: Rng) => ({ type: 'camera', camera: camera(rng) });
 const display = (rng: Rng) => ({ type: 'display', index: intIn(rng, 0, 1000), t: rng.chance(0.1) ? rng.pick([0, Number.MAX_VALUE]) : rng.next() * 1e7 });
 const done = () => ({ type: 'done' });
 const errorMessage = (rng: Rng) => ({
@@ -161,6 +164,7 @@ const clientCheck = (data: unknown) => assertBounded(data, CLIENT_LIMITS);
 
 const KINDS: Kind[] = [
   { name: 'hello', schema: ClientMessageSchema, generate: hello, expected: (m) => ({ signals: {}, ...m }), check: clientCheck },
+  { name: 'camera', schema: ClientMessageSchema, generate: cameraMessage, check: clientCheck },
   { name: 'display', schema: ClientMessageSchema, generate: display, check: clientCheck },
   { name: 'done', schema: ClientMessageSchema, generate: done, check: clientCheck },
   { name: 'error (client)', schema: ClientMessageSchema, generate: errorMessage, check: clientCheck },

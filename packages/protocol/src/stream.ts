@@ -49,16 +49,20 @@ export const DeviceSignalsSchema = z.strictObject({
 });
 export type DeviceSignals = z.infer<typeof DeviceSignalsSchema>;
 
+/** The camera whose frames the stream carries. */
+export const CameraSchema = z.strictObject({
+  label: Label,
+  width: z.number().int().positive().max(16384),
+  height: z.number().int().positive().max(16384),
+  frameRate: NonNegative.max(1000),
+});
+export type Camera = z.infer<typeof CameraSchema>;
+
 export const HelloMessageSchema = z.strictObject({
   type: z.literal('hello'),
   token: z.string().min(1).max(4096),
   sdk: z.strictObject({ version: z.string().max(64) }),
-  camera: z.strictObject({
-    label: Label,
-    width: z.number().int().positive().max(16384),
-    height: z.number().int().positive().max(16384),
-    frameRate: NonNegative.max(1000),
-  }),
+  camera: CameraSchema,
   display: z.strictObject({
     width: z.number().int().positive().max(65536),
     height: z.number().int().positive().max(65536),
@@ -67,6 +71,17 @@ export const HelloMessageSchema = z.strictObject({
   signals: DeviceSignalsSchema.default({}),
 });
 export type HelloMessage = z.infer<typeof HelloMessageSchema>;
+
+/**
+ * The user picked another camera after the hello, while aligning: it replaces
+ * the hello's camera. Accepted after the challenge and before the first frame
+ * or display event only; the capture itself never changes camera.
+ */
+export const CameraMessageSchema = z.strictObject({
+  type: z.literal('camera'),
+  camera: CameraSchema,
+});
+export type CameraMessage = z.infer<typeof CameraMessageSchema>;
 
 export const DisplayMessageSchema = z.strictObject({
   type: z.literal('display'),
@@ -90,6 +105,7 @@ export type ErrorMessage = z.infer<typeof ErrorMessageSchema>;
 /** Text messages the browser may send. */
 export const ClientMessageSchema = z.discriminatedUnion('type', [
   HelloMessageSchema,
+  CameraMessageSchema,
   DisplayMessageSchema,
   DoneMessageSchema,
   ErrorMessageSchema,

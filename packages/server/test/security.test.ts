@@ -21,14 +21,23 @@ async function openWith(srv: TestServer, sessionId: string, headers: Record<stri
   return client;
 }
 
-/** An Express scan with a chosen hello; returns the stored result. */
-async function scan(srv: TestServer, hello: (token: string) => object = helloMessage, send: 'paced' | 'burst' | 'duplicates' = 'paced', headers: Record<string, string> = {}) {
+const cameraNamed = (label: string) => ({ label, width: 640, height: 480, frameRate: 30 });
+
+/** An Express scan with a chosen hello (and a camera picked after it, before the frames); returns the stored result. */
+async function scan(
+  srv: TestServer,
+  hello: (token: string) => object = helloMessage,
+  send: 'paced' | 'burst' | 'duplicates' = 'paced',
+  headers: Record<string, string> = {},
+  pickedLater?: string,
+) {
   const session = await createSession(srv);
   const client = await openWith(srv, session.sessionId, headers);
   client.send(hello(session.clientToken));
   const challenge = await client.next();
   assert.equal(challenge?.type, 'challenge', JSON.stringify(challenge));
   client.nonce = (challenge as ChallengeMessage).nonce;
+  if (pickedLater) client.send({ type: 'camera', camera: cameraNamed(pickedLater) });
   if (send === 'paced') await client.sendFrames(frames);
   else if (send === 'burst') for (const [seq, f] of frames.entries()) client.sendBinary(client.frame(f, seq));
   else await client.sendFrames(frames.map((f, i) => frames[i - (i % 3)]!));
@@ -38,7 +47,7 @@ async function scan(srv: TestServer, hello: (token: string) => object = helloMes
   return body;
 }
 
-const withCamera = (label: string, signals: object = {}) => (token: string) => ({ ...helloMessage(token), camera: { label, width: 640, height: 480, frameRate: 30 }, signals });
+const withCamera = (label: string, signals: object = {}) => (token: string) => ({ ...helloMessage(token), camera: cameraNamed(label), signals });
 
 describe('device and injection signals', () => {
   let srv: TestServer;
@@ -58,6 +67,22 @@ describe('device and injection signals', () => {
     assert.deepEqual((await scan(srv, withCamera('Integrated Camera', { tamperedApis: ['getUserMedia'] }))).reasons.slice(0, 1), ['INJECTION_SUSPECTED']);
     assert.deepEqual((await scan(srv, helloMessage, 'burst')).reasons.slice(0, 1), ['FRAME_TIMING_ANOMALY']);
     assert.deepEqual((await scan(srv, helloMessage, 'duplicates')).reasons.slice(0, 1), ['DUPLICATE_FRAMES']);
+  });
+
+  test('the camera picked after the hello is the one weighed', async () => {
+    assert.deepEqual((await scan(srv, withCamera('Integrated Camera'), 'paced', {}, 'OBS Virtual Camera')).reasons.slice(0, 1), ['VIRTUAL_CAMERA']);
+    const back = await scan(srv, withCamera('OBS Virtual Camera'), 'paced', {}, 'Integrated Camera');
+    assert.equal(back.status, 'SUCCESS', JSON.stringify(back.reasons));
+  });
+
+  test('a camera change once frames flow ends the stream', async () => {
+    const session = await createSession(srv);
+    const client = await openWith(srv, session.sessionId, {});
+    client.send(helloMessage(session.clientToken));
+    client.nonce = ((await client.next()) as ChallengeMessage).nonce;
+    client.sendBinary(client.frame(frames[0]!, 0));
+    client.send({ type: 'camera', camera: cameraNamed('Integrated Camera') });
+    assert.deepEqual(await client.next(), { type: 'error', code: 'UNEXPECTED_MESSAGE', message: 'unexpected camera: the capture has started' });
   });
 
   test("Chromium's fake camera under automation fails by default", async () => {

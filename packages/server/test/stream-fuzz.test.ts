@@ -74,6 +74,7 @@ function mutant(rng: Rng, session: { clientToken: string }, nonce: string): { by
   }
   const base = rng.pick([
     helloMessage(session.clientToken),
+    { type: 'camera', camera: { label: 'Integrated Camera', width: 640, height: 480, frameRate: 30 } },
     { type: 'display', index: 0, t: captureTime(1) },
     { type: 'done' },
     { type: 'error', code: 'CAMERA_DENIED', message: 'no' },

@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import {
   challengeSigningInput,
   ClientMessageSchema,
+  type Camera,
   type ChallengeMessage,
   type ClientMessage,
   type ColorStep,
+  type DeviceSignals,
   type HelloMessage,
   type ResultReasonCode,
   type ServerMessage,
@@ -56,6 +58,8 @@ interface Claim {
   mode: 'express' | 'dynamic';
   useCase?: string;
   apiKeyId: string;
+  /** The hello's device signals, kept to re-assess a camera picked later. */
+  signals: DeviceSignals;
   device: DeviceFinding[];
   trusted?: Float32Array;
   intake: FrameIntake;
@@ -133,6 +137,13 @@ export class StreamConnection {
           if (this.state !== 'capturing') throw unexpected('done', 'no capture is running');
           this.decide().catch((err: unknown) => this.fail(err));
           return;
+        case 'camera': {
+          if (this.state !== 'capturing' || !this.claim) throw unexpected('camera', 'no capture is waiting to start');
+          if (this.claim.intake.count > 0 || (this.claim.dynamic?.displays.times.length ?? 0) > 0) throw unexpected('camera', 'the capture has started');
+          // The signals are the hello's; only the camera in use changed.
+          this.claim.device = this.deviceFindings(message.camera, this.claim.signals);
+          return;
+        }
         case 'display': {
           if (this.state !== 'capturing' || !this.claim) throw unexpected('display', 'no capture is running');
           const dynamic = this.claim.dynamic;
@@ -192,7 +203,7 @@ export class StreamConnection {
     if (claimed.stream?.nonce !== nonce) throw new StreamError('TOKEN_REUSED', 'the client token was already used');
 
     const trusted = claimed.trusted ? { trusted: Float32Array.from(claimed.trusted.embedding) } : {};
-    const who = { apiKeyId: claimed.apiKeyId, ...(claimed.useCase === undefined ? {} : { useCase: claimed.useCase }), device: this.deviceFindings(hello) };
+    const who = { apiKeyId: claimed.apiKeyId, ...(claimed.useCase === undefined ? {} : { useCase: claimed.useCase }), signals: hello.signals, device: this.deviceFindings(hello.camera, hello.signals) };
     let challenge: ChallengeMessage;
     if (dynamic && colors) {
       const capture = dynamicCapture(dynamic, colors);
@@ -233,10 +244,10 @@ export class StreamConnection {
    * canvas stream, which has no label) is what the e2e tests use, so those
    * findings are dropped there; every other one still counts.
    */
-  private deviceFindings(hello: HelloMessage): DeviceFinding[] {
-    const findings = assessDevice(hello.camera.label, hello.signals);
+  private deviceFindings(camera: Camera, signals: DeviceSignals): DeviceFinding[] {
+    const findings = assessDevice(camera.label, signals);
     if (!this.deps.config.security.allowTestCamera) return findings;
-    const testCamera = hello.camera.label === '' || isChromiumFakeCamera(hello.camera.label);
+    const testCamera = camera.label === '' || isChromiumFakeCamera(camera.label);
     return findings.filter((f) => f.signal === 'tamperedApis' || (f.signal === 'virtualCamera' && !testCamera));
   }
 

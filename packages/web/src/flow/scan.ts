@@ -1,4 +1,4 @@
-import type { ChallengeMessage, ColorStep, DeviceSignals, HelloMessage } from '@facelight/protocol';
+import type { Camera, ChallengeMessage, ColorStep, DeviceSignals, HelloMessage } from '@facelight/protocol';
 import type { FaceLandmarker } from '@mediapipe/tasks-vision';
 import { alignByCountdown, alignWithLandmarker, type Alignment } from '../alignment/aligner.js';
 import { hasWebGL2, loadLandmarker } from '../alignment/landmarker.js';
@@ -32,6 +32,8 @@ export class Scan {
   private camera: MediaStream | undefined;
   private opening: Promise<MediaStream> | undefined;
   private client: StreamClient | undefined;
+  /** The first camera's measured rate: what a camera that does not report its own is assumed to run at. */
+  private measuredFps = 0;
   private landmarker: Promise<FaceLandmarker | undefined> | undefined;
   private alignment: Alignment | undefined;
   private capture: Capture | undefined;
@@ -70,6 +72,7 @@ export class Scan {
       await this.switchCamera(this.options.deviceId, false);
       const video = this.view.video;
       const fps = await this.guard(measureFrameRate(video));
+      this.measuredFps = fps;
       if (isFrameRateTooLow(fps)) throw new FacelightError('LOW_FRAME_RATE', `The camera delivers ${fps.toFixed(1)} frames per second.`);
       this.go('CAMERA_READY');
       if (!this.options.mediaStream) void this.offerCameras();
@@ -81,7 +84,7 @@ export class Scan {
 
       const { sessionId, verifierKey } = this.options;
       const key = verifierKey === undefined ? undefined : await this.guard(importVerifierKey(verifierKey));
-      this.client = new StreamClient(streamUrl(this.options.serverUrl, sessionId), this.hello(fps, await this.guard(signals)), {
+      this.client = new StreamClient(streamUrl(this.options.serverUrl, sessionId), this.hello(await this.guard(signals)), {
         onFailure: (error) => this.interrupt(error),
         checkChallenge: key && ((received) => assertChallengeSigned(sessionId, received, key)),
       });
@@ -197,6 +200,8 @@ export class Scan {
       });
     }
     await this.guard(this.view.attachStream(stream));
+    // Picked while aligning: the verifier must weigh the camera that films the face.
+    this.client?.changeCamera(this.cameraInUse());
   }
 
   /** The picker appears once permission gives the cameras their labels; it is gone once capture starts. */
@@ -212,25 +217,29 @@ export class Scan {
     );
   }
 
-  private hello(measuredFps: number, signals: DeviceSignals): HelloMessage {
-    const info = describeCamera(this.camera!);
-    const video = this.view.video;
+  private hello(signals: DeviceSignals): HelloMessage {
     return {
       type: 'hello',
       token: this.options.clientToken,
       sdk: { version: SDK_VERSION },
-      camera: {
-        label: info.label.slice(0, 256),
-        width: video.videoWidth || info.width,
-        height: video.videoHeight || info.height,
-        frameRate: Math.round((info.frameRate ?? measuredFps) * 100) / 100,
-      },
+      camera: this.cameraInUse(),
       display: {
         width: Math.max(1, Math.round(screen.width)),
         height: Math.max(1, Math.round(screen.height)),
         pixelRatio: Math.min(16, devicePixelRatio || 1),
       },
       signals,
+    };
+  }
+
+  private cameraInUse(): Camera {
+    const info = describeCamera(this.camera!);
+    const video = this.view.video;
+    return {
+      label: info.label.slice(0, 256),
+      width: video.videoWidth || info.width,
+      height: video.videoHeight || info.height,
+      frameRate: Math.round((info.frameRate ?? this.measuredFps) * 100) / 100,
     };
   }
 

@@ -95,6 +95,43 @@ test('hello → challenge → frames and display times → done → result', asy
   }
 });
 
+test('a camera picked before the hello, before the challenge or after it reaches the verifier, each after the challenge only as a camera message', async () => {
+  const obs = { label: 'OBS Virtual Camera', width: 1280, height: 720, frameRate: 30 };
+  const usb = { label: 'USB Camera', width: 640, height: 480, frameRate: 30 };
+  const received: { type: string; camera?: unknown }[] = [];
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const verifier = await fakeVerifier((socket) => {
+    socket.on('message', (data) => {
+      const msg = JSON.parse(String(data));
+      received.push(msg);
+      // The challenge waits until the test has picked a camera in between.
+      if (msg.type === 'hello') void held.then(() => socket.send(JSON.stringify(challenge)));
+    });
+  });
+  try {
+    const { client, failures } = connect(verifier.base);
+    // Not yet open: the hello itself carries the new camera.
+    client.changeCamera(obs);
+    while (received.length === 0) await new Promise((r) => setTimeout(r, 5));
+    // Hello sent, no challenge yet: held back until the challenge is accepted.
+    client.changeCamera(usb);
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(received.length, 1);
+    release();
+    await client.challenge;
+    client.changeCamera(obs);
+    client.sendDone();
+    while (received.length < 4) await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(received, [{ ...hello, camera: obs }, { type: 'camera', camera: usb }, { type: 'camera', camera: obs }, { type: 'done' }]);
+    assert.throws(() => client.changeCamera({ ...usb, width: 0 }));
+    assert.deepEqual(failures, []);
+    client.close();
+  } finally {
+    await verifier.close();
+  }
+});
+
 for (const [code, expected] of [
   ['TOKEN_REUSED', 'SESSION_EXPIRED'],
   ['SESSION_NOT_FOUND', 'SESSION_EXPIRED'],

@@ -1,7 +1,10 @@
 import {
+  CameraSchema,
   HelloMessageSchema,
   ServerMessageSchema,
   encodeFrame,
+  type Camera,
+  type CameraMessage,
   type ChallengeMessage,
   type DisplayMessage,
   type FrameHeader,
@@ -45,6 +48,11 @@ export class StreamClient {
   private failure: FacelightError | undefined;
   private finished = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private hello: HelloMessage;
+  private helloSent = false;
+  private challengeAccepted = false;
+  /** A camera picked between the hello and the challenge, sent once the challenge is accepted. */
+  private pendingCamera: Camera | undefined;
 
   constructor(
     url: string,
@@ -57,7 +65,7 @@ export class StreamClient {
     this.challenge.catch(() => undefined);
     this.result.catch(() => undefined);
 
-    const message = JSON.stringify(HelloMessageSchema.parse(hello));
+    this.hello = HelloMessageSchema.parse(hello);
     const Socket = options.WebSocket ?? WebSocket;
     try {
       this.socket = new Socket(url);
@@ -65,7 +73,10 @@ export class StreamClient {
       throw new FacelightError('NETWORK_ERROR', `cannot open ${url}: ${(err as Error).message}`);
     }
     this.socket.binaryType = 'arraybuffer';
-    this.socket.onopen = () => this.socket.send(message);
+    this.socket.onopen = () => {
+      this.socket.send(JSON.stringify(this.hello));
+      this.helloSent = true;
+    };
     this.socket.onmessage = (event: MessageEvent) => this.receive(event.data);
     // The close event that always follows says what happened.
     this.socket.onerror = () => undefined;
@@ -77,6 +88,17 @@ export class StreamClient {
 
   sendFrame(header: FrameHeader, jpeg: Uint8Array): void {
     if (this.isOpen()) this.socket.send(encodeFrame(header, jpeg));
+  }
+
+  /**
+   * The user picked another camera before the capture: the verifier weighs
+   * the camera that films the face, not the one the hello described.
+   */
+  changeCamera(camera: Camera): void {
+    const parsed = CameraSchema.parse(camera);
+    if (!this.helloSent) this.hello = { ...this.hello, camera: parsed };
+    else if (!this.challengeAccepted) this.pendingCamera = parsed;
+    else if (this.isOpen()) this.socket.send(JSON.stringify({ type: 'camera', camera: parsed } satisfies CameraMessage));
   }
 
   /** Colour `index` of a Dynamic challenge was first on screen at `t` (page clock). */
@@ -127,6 +149,8 @@ export class StreamClient {
     } catch (err) {
       return this.fail(isFacelightError(err) ? err : new FacelightError('CHALLENGE_SIGNATURE_INVALID', String(err)));
     }
+    this.challengeAccepted = true;
+    if (this.pendingCamera) this.changeCamera(this.pendingCamera);
     this.settleChallenge.resolve(challenge);
   }
 
