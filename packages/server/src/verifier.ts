@@ -91,7 +91,7 @@ export function createVerifier(input: ConfigInput | Config, opts: VerifierOption
   const signingKey = loadSigningKey(config.security.signingKeyPem);
   if (signingKey.ephemeral) logger.warn({ publicKey: signingKey.publicKey }, 'no security.signingKeyPem: made a signing key for this process only');
   if (config.security.allowTestCamera) logger.warn('security.allowTestCamera is on: automated browsers and fake cameras pass; never use this in production');
-  const stream = createStreamEndpoint({ config, store, pool, logger, signingKey, openings: streamOpenings(), metrics }, () => ready);
+  const stream = createStreamEndpoint({ config, store, pool, logger, signingKey, openings: streamOpenings(store), metrics }, () => ready);
   const gate = new ShutdownGate();
   const router = Router();
   router.use(countApiErrors(metrics));
@@ -102,7 +102,7 @@ export function createVerifier(input: ConfigInput | Config, opts: VerifierOption
   router.use(gate.middleware);
   router.use(healthRoutes(() => ready, () => store.ping()));
   router.use(sdkAssetRoutes({ sdkDir: config.sdkDir ?? defaultSdkDir(), modelDir: config.modelDir }));
-  router.use('/v1', ...originPolicy(config.security.allowedOrigins), perIpLimit(config), failedAuthLimit(config), apiKeyAuth(config.apiKeys), perApiKeyLimit(config));
+  router.use('/v1', ...originPolicy(config.security.allowedOrigins), perIpLimit(config, store), failedAuthLimit(config, store), apiKeyAuth(config.apiKeys), perApiKeyLimit(config, store));
   router.use(sessionRoutes({ config, store, faces, signingKey }));
   router.use(keyRoutes(signingKey));
   router.use(faceMatchRoutes(faces, config.image.maxBytes));

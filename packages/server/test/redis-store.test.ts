@@ -160,6 +160,22 @@ describe('the Redis session store', () => {
     assert.equal(await b.recordFailure(source, 400), 1);
   });
 
+  test('rate-limit hits count in one fixed window across stores, never below zero', async () => {
+    const key = `hits-${randomUUID()}`;
+    const first = await a.countHits(key, 400, 1);
+    assert.equal(first.hits, 1);
+    assert.ok(first.resetAt > Date.now() + 200 && first.resetAt <= Date.now() + 400, `window ends in ${first.resetAt - Date.now()} ms`);
+    assert.equal((await b.countHits(key, 400, 1)).hits, 2);
+    assert.equal((await a.countHits(key, 400, -1)).hits, 1);
+    assert.equal((await b.countHits(key, 400, -1)).hits, 0);
+    assert.equal((await a.countHits(key, 400, -1)).hits, 0);
+    assert.equal((await a.countHits(`${key}:other`, 400, 1)).hits, 1);
+    await sleep(500);
+    // The window ended: a hit taken back is dropped, a new hit opens a new window.
+    assert.equal((await b.countHits(key, 400, -1)).hits, 0);
+    assert.equal((await b.countHits(key, 400, 1)).hits, 1);
+  });
+
   test('a lock holds on every store for its time, then lapses', async () => {
     const source = `lock-${randomUUID()}`;
     assert.equal(await b.lockedFor(source), 0);
@@ -204,6 +220,7 @@ describe('the Redis store when Redis goes away', () => {
         ['recordFailure', () => logged.recordFailure('10.1.1.1', 1000)],
         ['lock', () => logged.lock('10.1.1.1', 1000)],
         ['lockedFor', () => logged.lockedFor('10.1.1.1')],
+        ['countHits', () => logged.countHits('10.1.1.1', 1000, 1)],
         ['ping', () => logged.ping()],
         ['get on a store made while Redis was down', () => late!.get(s.id)],
       ];

@@ -95,3 +95,13 @@ test('with Redis stopped, REST answers 503 STORE_UNAVAILABLE without crashing, a
   // B sees what A created in the restarted Redis.
   assert.equal((await getResult(B, session.sessionId)).status, 409);
 });
+
+// Last: it leaves 127.0.0.1 over its refused-key limit for the rest of the minute.
+test('rate limits count across processes: refused keys on A and B add up to one limit', async () => {
+  const refused = (target: Target) => fetch(`${target.url}/v1/sessions`, { method: 'POST', headers: { ...auth('not-a-key'), 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status);
+  const statuses: number[] = [];
+  // failedAuthPerIpPerMinute is 30 by default: 20 refused on A, then 20 on B.
+  for (let i = 0; i < 20; i++) statuses.push(await refused(A));
+  for (let i = 0; i < 20; i++) statuses.push(await refused(B));
+  assert.deepEqual(statuses, [...Array<number>(30).fill(401), ...Array<number>(10).fill(429)]);
+});

@@ -1,9 +1,11 @@
 import type { RequestHandler } from 'express';
-import { MemoryStore, rateLimit } from 'express-rate-limit';
+import { rateLimit, type Options } from 'express-rate-limit';
 import cors from 'cors';
 import type { Config } from '../config.js';
+import type { SessionStore } from '../sessions/store.js';
 import { originAllowed } from '../security/origin.js';
 import { ApiError } from './api-error.js';
+import { StoreRateLimit } from './store-rate-limit.js';
 
 const MINUTE = 60_000;
 
@@ -25,39 +27,43 @@ export function originPolicy(allowed: readonly string[]): RequestHandler[] {
 
 const limited = (what: string): RequestHandler => (_req, _res, next) => next(new ApiError(429, 'RATE_LIMITED', `too many requests from this ${what}: slow down`));
 
+/**
+ * Per minute, counted in the session store (shared by every process using
+ * the same Redis). While the store is unreachable a limit lets requests
+ * through: they meet STORE_UNAVAILABLE at the store anyway, and a limiter
+ * that failed closed would turn an outage into 429s.
+ */
+const perMinute = (store: SessionStore, prefix: string, limit: number, what: string, extra: Partial<Options> = {}): RequestHandler =>
+  rateLimit({
+    windowMs: MINUTE,
+    limit,
+    store: new StoreRateLimit(store, prefix),
+    passOnStoreError: true,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: limited(what),
+    ...extra,
+  });
+
 /** Before authentication: requests per client address, whatever key they carry. */
-export function perIpLimit(config: Config): RequestHandler {
-  return rateLimit({ windowMs: MINUTE, limit: config.security.rateLimit.perIpPerMinute, standardHeaders: 'draft-7', legacyHeaders: false, handler: limited('address') });
+export function perIpLimit(config: Config, store: SessionStore): RequestHandler {
+  return perMinute(store, 'rl:ip:', config.security.rateLimit.perIpPerMinute, 'address');
 }
 
 /** Before authentication: refused API keys per client address, so guessing keys is slow. */
-export function failedAuthLimit(config: Config): RequestHandler {
-  return rateLimit({
-    windowMs: MINUTE,
-    limit: config.security.rateLimit.failedAuthPerIpPerMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
+export function failedAuthLimit(config: Config, store: SessionStore): RequestHandler {
+  return perMinute(store, 'rl:auth:', config.security.rateLimit.failedAuthPerIpPerMinute, 'address', {
     requestWasSuccessful: (_req, res) => res.statusCode !== 401,
     skipSuccessfulRequests: true,
-    handler: limited('address'),
   });
 }
 
 /** After authentication: requests per API key, whatever addresses they come from. */
-export function perApiKeyLimit(config: Config): RequestHandler {
-  return rateLimit({
-    windowMs: MINUTE,
-    limit: config.security.rateLimit.perApiKeyPerMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    keyGenerator: (_req, res) => String(res.locals.apiKeyId),
-    handler: limited('API key'),
-  });
+export function perApiKeyLimit(config: Config, store: SessionStore): RequestHandler {
+  return perMinute(store, 'rl:key:', config.security.rateLimit.perApiKeyPerMinute, 'API key', { keyGenerator: (_req, res) => String(res.locals.apiKeyId) });
 }
 
-/** Stream openings per client address and minute; in this process only (each process of a cluster counts its own). */
-export function streamOpenings(): { hit(ip: string): Promise<number> } {
-  const store = new MemoryStore();
-  store.init({ windowMs: MINUTE } as Parameters<MemoryStore['init']>[0]);
-  return { hit: async (ip) => (await store.increment(ip)).totalHits };
+/** Stream openings per client address and minute, counted in the session store like the REST limits. */
+export function streamOpenings(store: SessionStore): { hit(ip: string): Promise<number> } {
+  return { hit: async (ip) => (await store.countHits(`rl:stream:${ip}`, MINUTE, 1)).hits };
 }

@@ -3,7 +3,7 @@ import { Redis, ReplyError } from 'ioredis';
 import type { Logger } from 'pino';
 import { StoreUnavailableError } from './errors.js';
 import type { Session } from './session.js';
-import type { SessionStore } from './store.js';
+import type { HitCount, SessionStore } from './store.js';
 
 export interface RedisStoreOptions {
   /** redis://[user:password@]host:port/db */
@@ -39,6 +39,26 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]))
 redis.call('ZADD', KEYS[1], now, ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return redis.call('ZCARD', KEYS[1])
+`;
+
+/**
+ * Adds ARGV[2] to a fixed-window counter, starting the window of ARGV[1] ms
+ * with its first hit; a hit taken back from a window that ended is dropped.
+ * Returns the count and the window's remaining ms.
+ */
+const COUNT_HITS = `
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl <= 0 then
+  if tonumber(ARGV[2]) < 0 then return {0, 0} end
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[1])
+  return {tonumber(ARGV[2]), tonumber(ARGV[1])}
+end
+local hits = redis.call('INCRBY', KEYS[1], ARGV[2])
+if hits < 0 then
+  redis.call('SET', KEYS[1], 0, 'KEEPTTL')
+  hits = 0
+end
+return {hits, ttl}
 `;
 
 /** Each lost race means another writer succeeded; this many in a row is a bug, not contention. */
@@ -137,6 +157,11 @@ export class RedisSessionStore implements SessionStore {
   async lockedFor(source: string): Promise<number> {
     // -2: no lock; -1 (no expiry) cannot happen, as every lock is set with one.
     return Math.max(0, await this.run((r) => r.pttl(`${this.prefix}lock:${source}`)));
+  }
+
+  async countHits(key: string, windowMs: number, delta: 1 | -1): Promise<HitCount> {
+    const [hits, ttl] = (await this.run((r) => r.eval(COUNT_HITS, 1, `${this.prefix}hits:${key}`, Math.max(1, Math.ceil(windowMs)), delta))) as [number, number];
+    return { hits, resetAt: Date.now() + ttl };
   }
 
   /** Resolves when Redis answers; rejects with StoreUnavailableError otherwise (for readiness). */

@@ -17,15 +17,28 @@ export interface SessionStore {
   lock(source: string, ms: number): Promise<void>;
   /** Milliseconds left on the lock of `source`; 0 when it is not locked. */
   lockedFor(source: string): Promise<number>;
+  /**
+   * Adds `delta` to the counter `key` of a fixed window of `windowMs` that
+   * starts with the counter's first hit; the rate limits count with it, so
+   * processes sharing the store share the limits.
+   */
+  countHits(key: string, windowMs: number, delta: 1 | -1): Promise<HitCount>;
   /** Resolves when the store can be reached, rejects (StoreUnavailableError) when not: /readyz asks. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface HitCount {
+  hits: number;
+  /** When the window ends (epoch ms). */
+  resetAt: number;
 }
 
 export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, Session>();
   private readonly failures = new Map<string, number[]>();
   private readonly locks = new Map<string, number>();
+  private readonly hits = new Map<string, HitCount>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly now: () => number = Date.now, sweepIntervalMs = 30_000) {
@@ -75,6 +88,17 @@ export class MemorySessionStore implements SessionStore {
     return Math.max(0, left);
   }
 
+  async countHits(key: string, windowMs: number, delta: 1 | -1): Promise<HitCount> {
+    const now = this.now();
+    const current = this.hits.get(key);
+    const live = current && current.resetAt > now ? current : undefined;
+    // Taking back a hit from a window that already ended changes nothing.
+    if (!live && delta < 0) return { hits: 0, resetAt: now };
+    const next = { hits: Math.max(0, (live?.hits ?? 0) + delta), resetAt: live?.resetAt ?? now + windowMs };
+    this.hits.set(key, next);
+    return { ...next };
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {
@@ -82,6 +106,7 @@ export class MemorySessionStore implements SessionStore {
     this.sessions.clear();
     this.failures.clear();
     this.locks.clear();
+    this.hits.clear();
   }
 
   private live(id: string): Session | undefined {
@@ -96,6 +121,7 @@ export class MemorySessionStore implements SessionStore {
   private sweep(): void {
     for (const id of this.sessions.keys()) this.live(id);
     for (const source of this.locks.keys()) void this.lockedFor(source);
+    for (const [key, count] of this.hits) if (count.resetAt <= this.now()) this.hits.delete(key);
     // Failure times older than an hour count in no sensible window.
     const old = this.now() - 3_600_000;
     for (const [source, times] of this.failures) if (times.every((t) => t <= old)) this.failures.delete(source);

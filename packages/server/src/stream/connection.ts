@@ -42,7 +42,7 @@ export interface StreamDeps {
   logger: Logger;
   metrics: StreamMetrics;
   signingKey: SigningKey;
-  /** Stream openings per client address in the current minute (shared by the connections of one process). */
+  /** Stream openings per client address in the current minute (counted in the session store, so shared by processes). */
   openings?: { hit(ip: string): Promise<number> };
   now?: () => number;
 }
