@@ -156,6 +156,7 @@ const DynamicOverrideSchema = z.strictObject({
       minEffectLevels: positive,
       absentLevels: positive,
       minSnr: positive,
+      maxUnexplained: unit,
       minDirectionAgreement: unit,
       minChromaAgreement: z.number().min(0).max(2),
       maxBackgroundRatio: positive,

@@ -199,6 +199,24 @@ const spanRows = [
   bucket('bright room (ambient ≥ 0.5)', (o) => o.ambient >= 0.5),
 ];
 
+// The spatial checks' own measurements (from the audit log), for how far each presentation sits from their limits.
+const measured = (list: SessionOutcome[], key: 'cheekRatio' | 'backgroundRatio') =>
+  list.flatMap((o) => {
+    const v = o.audit?.metrics[key];
+    return typeof v === 'number' && Number.isFinite(v) ? [v] : [];
+  });
+const spread = (v: number[]) => (v.length === 0 ? 'n/a | n/a | n/a' : `${fmt(Math.min(...v))} | ${fmt(percentile(v, 0.5))} | ${fmt(Math.max(...v))}`);
+const spatialRows = presentations.some((p) => completed(by(p)).some((o) => o.audit))
+  ? [
+      '| presentation | measured | cheek/nose ratio min | median | max | background/face ratio min | median | max |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      ...presentations.map((p) => {
+        const list = completed(by(p)).filter((o) => o.audit);
+        return `| ${p} | ${list.length} | ${spread(measured(list, 'cheekRatio'))} | ${spread(measured(list, 'backgroundRatio'))} |`;
+      }),
+    ]
+  : [];
+
 const meetsBpcer = genuine.length > 0 && genuineFail.length / genuine.length <= 0.02;
 const misses = attackSummary.filter((a) => a.apcer > 0.01);
 const verdict = [
@@ -232,7 +250,16 @@ ROC of \`scores.reflection\` (genuine against each attack; sessions without a sc
 ${rocRows.join('\n')}
 
 ${spanRows.join('\n')}
+${
+  spatialRows.length > 0
+    ? `
+The spatial checks' measurements (the verifier's audit log; FLAT_SURFACE above a cheek/nose ratio of 0.85 or a
+background/face ratio of 0.5; sessions that reached the reflection fit):
 
+${spatialRows.join('\n')}
+`
+    : ''
+}
 **Where the simulator differs from reality.** The face is a portrait photo pasted on an ellipsoid: its
 shading, pose and expression are fixed, it sways by whole pixels without turning or blinking, and the
 screen's light falls off by a smooth normal-and-distance law with no nose shadow, hair or glasses, so

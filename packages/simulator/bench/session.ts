@@ -35,6 +35,8 @@ export interface SessionOutcome {
   /** What the integrator's backend reads. */
   reasons: string[];
   reflection?: number;
+  /** The passive anti-spoof score (SPOOF_DETECTED below the configured threshold). */
+  liveness?: number;
   delayMs?: number;
   /** Per colour: emitted rgb and the face's response (linear levels), from the result. */
   responses?: { rgb: number[]; face: number[] }[];
@@ -129,6 +131,7 @@ export async function runSession(target: Target, spec: SessionSpec, pool: Render
       const result = (await res.json()) as SessionResult;
       outcome.reasons = result.reasons;
       if (result.scores.reflection !== undefined) outcome.reflection = result.scores.reflection;
+      outcome.liveness = result.scores.liveness;
       if (result.reflection) {
         outcome.delayMs = result.reflection.delayMs;
         outcome.responses = result.reflection.responses.map((r) => ({ rgb: r.rgb.map((v) => +v.toFixed(2)), face: r.face.map((v) => +v.toFixed(2)) }));

@@ -24,6 +24,12 @@ export interface ReflectionLimits {
   absentLevels: number;
   /** Response over its standard error needed to decide that it is there. */
   minSnr: number;
+  /**
+   * What the fit may leave of the face's colour-to-colour change (RMS over
+   * RMS): a face changing with the screen, but to other colours or at other
+   * times, leaves more.
+   */
+  maxUnexplained: number;
   /** Share of confidently predicted colour-channel changes that must go the predicted way. */
   minDirectionAgreement: number;
   /** The part of the response beyond its dominant direction (brightness) must follow the emitted colours with at least this slope. */
@@ -50,6 +56,13 @@ export interface ReflectionLimits {
  *   times the replay noise, a third of the weakest genuine) is absent; a
  *   response needs 5 standard errors, which with the step-level error of a
  *   10-colour sequence keeps chance fits of replays (|r| ≈ 0.6 happens) out.
+ * - unexplained 0.5: the fit must explain three quarters of the face's
+ *   colour-to-colour variance. The screen's light adds linearly, so a
+ *   reflection's changes are explained but for noise, exposure drift and the
+ *   sensor's channel mixing; a response to other colours (shuffled, or a
+ *   relay answering an earlier challenge) or at other times leaves most of
+ *   it. Only a residual well above the step noise (3 sigmas) counts, so a
+ *   weak genuine response is never failed by its noise.
  * - direction 0.8: noise flips a confidently predicted change (3 step-noise
  *   sigmas) far less than once in 100; a shuffled sequence agrees ~50–65 %.
  * - chroma 0.5: a true reflection's colour part follows the screen with slope
@@ -85,6 +98,7 @@ export const DEFAULT_REFLECTION_LIMITS: ReflectionLimits = {
   minEffectLevels: 3,
   absentLevels: 2,
   minSnr: 5,
+  maxUnexplained: 0.5,
   minDirectionAgreement: 0.8,
   minChromaAgreement: 0.5,
   maxBackgroundRatio: 0.5,
@@ -126,7 +140,7 @@ export interface ReflectionVerdict {
    * is 0.5; the verdict passes exactly when the score is at least 0.5 (ties aside).
    */
   score: number;
-  checks: Record<'effect' | 'delay' | 'direction' | 'chroma' | 'background' | 'shape', number>;
+  checks: Record<'effect' | 'delay' | 'fit' | 'direction' | 'chroma' | 'background' | 'shape', number>;
 }
 
 /** Higher is better: 0 at 0, 0.5 at the threshold, 1 at twice it. */
@@ -148,9 +162,12 @@ export function decideReflection(m: ReflectionMetrics, limits: ReflectionLimits)
     m.outside !== null &&
     m.outside.effectLevels >= limits.minEffectLevels &&
     snr(m.outside.effectLevels, m.outside.effectSe) >= limits.minSnr;
+  // Residual within noise: nothing measurable is left unexplained, however small the variation.
+  const measurableResidual = m.residualLevels >= 3 * m.noiseLevels;
   const checks: ReflectionVerdict['checks'] = {
     effect: effectCheck,
     delay: lateIsReal ? atMost(m.outside!.ratio, limits.delayMargin) : 1,
+    fit: measurableResidual && m.variationLevels > 0 ? atMost(m.residualLevels / m.variationLevels, limits.maxUnexplained) : 1,
     direction: m.directionAgreement === null ? 1 : clamp(0.5 + (m.directionAgreement - limits.minDirectionAgreement) / (2 * (1 - limits.minDirectionAgreement))),
     chroma: m.chromaAgreement === null ? 1 : atLeast(m.chromaAgreement, limits.minChromaAgreement),
     background: m.backgroundRatio === null ? 1 : atMost(m.backgroundRatio, limits.maxBackgroundRatio),
@@ -163,13 +180,12 @@ export function decideReflection(m: ReflectionMetrics, limits: ReflectionLimits)
   if (!present) {
     // The face changed from colour to colour, well beyond its frame-to-frame noise, but not as the screen did.
     const synchronous = m.variationLevels >= limits.minEffectLevels / 2 && m.variationLevels >= 4 * m.noiseLevels;
-    const unexplained = m.residualLevels >= 0.5 * m.variationLevels && m.residualLevels >= 3 * m.noiseLevels;
-    if (synchronous && (unexplained || m.effectLevels <= -limits.minEffectLevels)) return verdict(['REFLECTION_MISMATCH']);
+    if (synchronous && (checks.fit < 0.5 || m.effectLevels <= -limits.minEffectLevels)) return verdict(['REFLECTION_MISMATCH']);
     if (m.effectLevels + 3 * m.effectSe < limits.absentLevels) return verdict(['REFLECTION_ABSENT']);
     return verdict(['REFLECTION_TOO_WEAK']);
   }
   const reasons: ReflectionReason[] = [];
-  if (checks.direction < 0.5 || checks.chroma < 0.5) reasons.push('REFLECTION_MISMATCH');
+  if (checks.fit < 0.5 || checks.direction < 0.5 || checks.chroma < 0.5) reasons.push('REFLECTION_MISMATCH');
   if (checks.background < 0.5 || checks.shape < 0.5) reasons.push('FLAT_SURFACE');
   return verdict(reasons);
 }

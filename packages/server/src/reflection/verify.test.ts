@@ -100,7 +100,7 @@ describe('the reflection decision', () => {
 
   test('thresholds are inclusive, and the score is 0.5 at each of them', () => {
     assert.deepEqual(reasons({}), []);
-    const atEdge = decideReflection({ ...good, effectLevels: limits.minEffectLevels, effectSe: limits.minEffectLevels / limits.minSnr, directionAgreement: limits.minDirectionAgreement, cheekRatio: limits.maxCheekRatio }, limits);
+    const atEdge = decideReflection({ ...good, effectLevels: limits.minEffectLevels, effectSe: limits.minEffectLevels / limits.minSnr, directionAgreement: limits.minDirectionAgreement, cheekRatio: limits.maxCheekRatio, residualLevels: limits.maxUnexplained * 3 }, limits);
     assert.deepEqual(atEdge.reasons, []);
     assert.ok(Math.abs(atEdge.score - 0.5) < 1e-9);
   });
@@ -124,6 +124,10 @@ describe('the reflection decision', () => {
   test('a response that is there but wrong: mismatch for direction or colour, flat surface for the spatial checks', () => {
     assert.deepEqual(reasons({ directionAgreement: 0.6 }), ['REFLECTION_MISMATCH']);
     assert.deepEqual(reasons({ chromaAgreement: 0.1 }), ['REFLECTION_MISMATCH']);
+    // Strong and in the window, but most of the face's change is not the screen's (a shuffled relay).
+    assert.deepEqual(reasons({ effectLevels: 35, effectSe: 4, variationLevels: 24, residualLevels: 23, noiseLevels: 0.1 }), ['REFLECTION_MISMATCH']);
+    // A residual within the noise decides nothing, however small the variation.
+    assert.deepEqual(reasons({ variationLevels: 0.4, residualLevels: 0.25, noiseLevels: 0.1 }), []);
     assert.deepEqual(reasons({ backgroundRatio: 0.9 }), ['FLAT_SURFACE']);
     assert.deepEqual(reasons({ cheekRatio: 1 }), ['FLAT_SURFACE']);
     assert.deepEqual(reasons({ chromaAgreement: 0, cheekRatio: 1 }), ['REFLECTION_MISMATCH', 'FLAT_SURFACE']);

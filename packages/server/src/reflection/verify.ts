@@ -86,7 +86,7 @@ export function verifyReflection(input: ReflectionInput, limits: ReflectionLimit
 }
 
 function tooLittleData(): ReflectionOutcome {
-  const checks = { effect: 0, delay: 1, direction: 1, chroma: 1, background: 1, shape: 1 };
+  const checks = { effect: 0, delay: 1, fit: 1, direction: 1, chroma: 1, background: 1, shape: 1 };
   return { passed: false, reasons: ['REFLECTION_TOO_WEAK'], score: 0, checks, metrics: null, summary: null };
 }
 

@@ -40,16 +40,16 @@ test('the Dynamic plan: light analysis under the colours except one frame in hea
   const log = new DisplayLog(colors);
   const plan = new DynamicPlan(colors, log, { heavyEvery: 5, maxDelayMs: 350 });
   const header = (t: number) => ({ type: 'frame' as const, nonce: 'n', seq: 0, t, w: 640, h: 480 });
-  // Warm-up, before any report: one frame in two in full.
+  // Warm-up, before any report: one frame in two in full, the anti-spoof crop from every one.
   assert.equal(plan.needs(header(600), 0).embedding, undefined);
-  assert.deepEqual(plan.needs(header(633), 1), REGIONS_ONLY);
+  assert.deepEqual(plan.needs(header(633), 1), { ...REGIONS_ONLY, livenessCrop: true });
   assert.deepEqual({ ...plan.needs(header(600), 0), regions: false }, { ...STREAM_NEEDS, regions: false });
-  assert.ok(plan.mayBeEvidence(600));
+  assert.ok(plan.roomLit(600));
   log.accept(0, 1000, 1050, clock);
   assert.deepEqual(plan.needs(header(1100), 12), REGIONS_ONLY);
   assert.equal(plan.needs(header(1100), 15).regions, true);
   assert.equal(plan.needs(header(1100), 15).livenessCrop, true);
-  assert.ok(!plan.mayBeEvidence(1100) && plan.mayBeEvidence(990));
+  assert.ok(!plan.roomLit(1100) && plan.roomLit(990));
   log.accept(1, 1300, 1350, clock);
   log.accept(2, 1600, 1650, clock);
   // The last colour ends at 1900 (+ half again for drift) and the face may lag it by 350 ms.

@@ -4,6 +4,7 @@ import type { DisplayLog } from './displays.js';
 import type { FramePlan } from './frame-intake.js';
 
 const FULL_WITH_REGIONS: AnalysisNeeds = { ...STREAM_NEEDS, regions: true };
+const REGIONS_AND_CROP: AnalysisNeeds = { ...REGIONS_ONLY, livenessCrop: true };
 
 /**
  * Which Dynamic frames get the heavy stages. At 30 fps the full analysis
@@ -11,7 +12,12 @@ const FULL_WITH_REGIONS: AnalysisNeeds = { ...STREAM_NEEDS, regions: true };
  * two threads; the reflection needs only detection, landmarks and region
  * means (~12 ms). So every frame gets those, and one in `heavyEvery` during
  * the colours, one in two before and after them, is analysed in full for
- * identity, anti-spoof and evidence.
+ * identity and evidence.
+ *
+ * The passive anti-spoof model scores only faces under the room's light,
+ * from every such frame (its crop costs little beside the detection): a
+ * face tinted by a saturated screen colour is outside what the model was
+ * trained on, and in a dim room the colour dominates it.
  */
 export class DynamicPlan implements FramePlan {
   constructor(
@@ -21,11 +27,11 @@ export class DynamicPlan implements FramePlan {
   ) {}
 
   needs(header: FrameHeader, index: number): AnalysisNeeds {
-    const every = this.lit(header.t) ? this.settings.heavyEvery : 2;
-    return index % every === 0 ? FULL_WITH_REGIONS : REGIONS_ONLY;
+    if (this.lit(header.t)) return index % this.settings.heavyEvery === 0 ? FULL_WITH_REGIONS : REGIONS_ONLY;
+    return index % 2 === 0 ? FULL_WITH_REGIONS : REGIONS_AND_CROP;
   }
 
-  mayBeEvidence(t: number): boolean {
+  roomLit(t: number): boolean {
     return !this.lit(t);
   }
 

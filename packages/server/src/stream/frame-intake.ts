@@ -38,12 +38,17 @@ export interface EvidenceFrame {
 export interface FramePlan {
   /** `index` counts accepted frames from 0. */
   needs(header: FrameHeader, index: number): AnalysisNeeds;
-  /** Asked once a frame is analysed; the final choice may narrow it further (see `evidenceWhere`). */
-  mayBeEvidence(t: number): boolean;
+  /**
+   * Whether the face at `t` was lit by the room alone, as far as is known
+   * once the frame is analysed: only such frames feed the passive anti-spoof
+   * score and may stand as evidence (the final choice may narrow it further,
+   * see `evidenceWhere`).
+   */
+  roomLit(t: number): boolean;
 }
 
-/** Express: every frame in full, any frame as evidence. */
-export const FULL_PLAN: FramePlan = { needs: () => STREAM_NEEDS, mayBeEvidence: () => true };
+/** Express: every frame in full, under the room's light. */
+export const FULL_PLAN: FramePlan = { needs: () => STREAM_NEEDS, roomLit: () => true };
 
 /** Evidence candidates kept: enough that a later, stricter choice still finds one, without holding many JPEGs. */
 const EVIDENCE_CANDIDATES = 3;
@@ -172,7 +177,7 @@ export class FrameIntake {
     await Promise.all(this.work);
   }
 
-  /** The passive anti-spoof score over the frames with one face (see PassiveLiveness); 0 without any. Once, after `settled`. */
+  /** The passive anti-spoof score over the room-lit frames with one face (see PassiveLiveness); 0 without any. Once, after `settled`. */
   async liveness(): Promise<number> {
     return (await this.passive.score()) ?? 0;
   }
@@ -196,11 +201,12 @@ export class FrameIntake {
     if (needs.regions) {
       this.samples.push({ seq: header.seq, t: header.t, faceCount: analysis.faceCount, regions: analysis.face?.regions ?? null });
     }
+    const roomLit = this.plan.roomLit(header.t);
+    if (roomLit && analysis.faceCount === 1 && analysis.face?.livenessCrop) this.passive.add(analysis.face.livenessCrop);
     if (needs.embedding === false) return;
     const observation = observe(header.seq, analysis);
     this.observations.push(observation);
-    if (analysis.faceCount === 1 && analysis.face?.livenessCrop) this.passive.add(analysis.face.livenessCrop);
-    if (this.plan.mayBeEvidence(header.t)) this.consider(jpeg, header, observation);
+    if (roomLit) this.consider(jpeg, header, observation);
   }
 
   private consider(jpeg: Uint8Array, header: FrameHeader, observation: FrameObservation): void {

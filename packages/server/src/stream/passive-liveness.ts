@@ -9,7 +9,7 @@ import type { RgbImage } from '../analysis/raster.js';
  * clean frames stay at 0.99–1.0: the model reads grain as a print or screen
  * texture. A camera's own temporal noise reduction averages a similar
  * number of frames. At 15 fps (Express) 8 frames span half a second; in
- * Dynamic (heavy frames one in five at 30 fps) about 1.3 s.
+ * Dynamic (the frames outside the colours, at 30 fps) about a quarter.
  */
 export const PASSIVE_WINDOW_FRAMES = 8;
 
