@@ -46,9 +46,9 @@ export interface DynamicSettings extends ColorSequenceSettings {
   warmupMs: number;
   tailMs: number;
   /**
-   * During the colours, one frame in this many is analysed in full (embedding,
-   * anti-spoof, quality); the others only for where the face is and what it
-   * reflects. Frames of the warm-up and tail: one in two.
+   * During the colours, one frame in this many is analysed in full (embedding
+   * and quality); the others only for what the face reflects (see
+   * stream/dynamic-plan.ts).
    */
   heavyEvery: number;
   decision: DynamicDecisionLimits;
@@ -79,7 +79,7 @@ export const DEFAULT_DYNAMIC_CHALLENGE: Omit<DynamicSettings, 'decision'> = {
   stepMs: { min: 250, max: 400 },
   warmupMs: 500,
   tailMs: 500,
-  heavyEvery: 5,
+  heavyEvery: 15,
 };
 
 /** The colours together may last this long at most: the user holds still that long. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { analyzeImage } from '../src/analysis/analyze-face.js';
+import { analyzeImage, knownFaceOf, REGIONS_ONLY } from '../src/analysis/analyze-face.js';
 import { FaceModels, cosine, MODEL_SPECS } from '../src/analysis/face-models.js';
 import { fivePoints } from '../src/analysis/landmarks.js';
 import type { ChannelOrder, RgbImage } from '../src/analysis/raster.js';
@@ -35,6 +35,24 @@ test('eye distances on the reference photos match the documented measurements', 
 test('the detector finds no face in a white image and two in two_people.jpg', async () => {
   assert.equal((await analyzeImage(chosen, await loadRgb('white.png'))).faceCount, 0);
   assert.equal((await analyzeImage(chosen, await loadRgb('two_people.jpg'))).faceCount, 2);
+});
+
+test('a face known from an earlier frame is used as found: no detector, landmarks found again inside its box', async () => {
+  const img = await loadRgb('obama-720p.jpg');
+  const found = await analyzeImage(chosen, img, undefined, REGIONS_ONLY);
+  const known = knownFaceOf(found);
+  assert.ok(known && found.face?.regions);
+  const same = await analyzeImage(chosen, img, undefined, REGIONS_ONLY, known);
+  assert.deepEqual(same.face?.regions, found.face.regions);
+  assert.equal(same.faceCount, found.faceCount);
+  // The face moved since (here: the box is 8 % of its width off): the box is taken as given, not detected
+  // again, and the landmarks still land on the face, far closer to where they were than the box moved.
+  const shift = 0.08 * known.box.w;
+  const moved = await analyzeImage(chosen, img, undefined, REGIONS_ONLY, { ...known, box: { ...known.box, x: known.box.x + shift } });
+  assert.deepEqual(moved.face?.box, { ...known.box, x: known.box.x + shift });
+  const drift = moved.face!.landmarks.reduce((sum, p, k) => sum + p.x - found.face!.landmarks[k]!.x, 0) / 68;
+  assert.ok(Math.abs(drift) < shift / 2, `landmarks moved ${drift.toFixed(1)} px with a box ${shift.toFixed(1)} px off`);
+  assert.equal(knownFaceOf(await analyzeImage(chosen, await loadRgb('white.png'))), null);
 });
 
 /** Sensitivity index between genuine and impostor similarity scores. */

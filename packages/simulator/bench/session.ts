@@ -8,7 +8,12 @@ import { encodeFrame, type ChallengeMessage, type SessionResult } from '@facelig
 import { createRng, planSession, type Presentation, type Rgb, type SceneInput } from '@facelight/simulator';
 import { WebSocket } from 'ws';
 import { StreamClient, createSession, helloMessage } from '../../server/test/stream-support.js';
-import type { RenderPool } from './render-pool.js';
+import type { RenderJob } from './render-worker.js';
+
+/** Makes a session's frames once its challenge is known: the render pool, or a frame bank for load. */
+export interface FrameRenderer {
+  render(job: Omit<RenderJob, 'id'>): Promise<Uint8Array[]>;
+}
 
 export interface Target {
   url: string;
@@ -44,6 +49,8 @@ export interface SessionOutcome {
   audit?: { checks: Record<string, number>; metrics: Record<string, unknown> };
   frames: number;
   colors: number;
+  /** From sending `done` to the verifier's reply, as the client saw it. */
+  decisionMs?: number;
   /** The session could not run to a result (stream error, timeout): neither a pass nor a fail. */
   error?: string;
 }
@@ -69,7 +76,7 @@ export function blankOutcome(spec: SessionSpec): SessionOutcome {
   };
 }
 
-export async function runSession(target: Target, spec: SessionSpec, pool: RenderPool): Promise<SessionOutcome> {
+export async function runSession(target: Target, spec: SessionSpec, pool: FrameRenderer): Promise<SessionOutcome> {
   const outcome = blankOutcome(spec);
   const { sessionId, clientToken } = await createSession(target, { mode: 'dynamic' });
   outcome.sessionId = sessionId;
@@ -109,7 +116,9 @@ export async function runSession(target: Target, spec: SessionSpec, pool: Render
       s.send();
     }
     outcome.frames = plan.frames.length;
+    const doneAt = performance.now();
     const reply = await client.next(120_000);
+    outcome.decisionMs = performance.now() - doneAt;
     if (reply?.type === 'result') {
       outcome.status = reply.status;
       if (reply.retry) outcome.retry = reply.retry.code;

@@ -61,6 +61,26 @@ export interface FaceAnalysis {
   regions?: RegionMeans | null;
 }
 
+/**
+ * Where an earlier frame of the same stream found the face, taken as this
+ * frame's instead of running the detector again: at 30 fps the face moves a
+ * pixel or two between frames, and the landmark model, which still runs on
+ * every frame, finds the points within a box that is off by that much.
+ * Landmarks are not carried over: masks placed by a frame a few frames old
+ * jump at each refresh, and the jumps showed in the reflection fit's residual.
+ */
+export interface KnownFace {
+  box: Box;
+  detectionScore: number;
+  faceCount: number;
+}
+
+/** The face of an analysis, to be reused for the next frames; null when the analysis found none. */
+export function knownFaceOf(analysis: ImageAnalysis): KnownFace | null {
+  const { face, faceCount } = analysis;
+  return face ? { box: face.box, detectionScore: face.detectionScore, faceCount } : null;
+}
+
 export interface ImageAnalysis {
   width: number;
   height: number;
@@ -69,18 +89,29 @@ export interface ImageAnalysis {
   face: FaceAnalysis | null;
 }
 
-/** Runs the whole pipeline of DESIGN §6 on the most confident face of an image. */
+/**
+ * Runs the whole pipeline of DESIGN §6 on the most confident face of an
+ * image; with `known`, on that face, without the detector.
+ */
 export async function analyzeImage(
   models: FaceModels,
   img: RgbImage,
   policy: DetectionPolicy = DEFAULT_DETECTION_POLICY,
   needs: AnalysisNeeds = ALL_NEEDS,
+  known?: KnownFace,
 ): Promise<ImageAnalysis> {
-  const detections = await models.detect(img, policy.minScore);
-  const top = detections[0];
   const base = { width: img.width, height: img.height };
-  if (!top) return { ...base, faceCount: 0, face: null };
-  const faceCount = 1 + detections.slice(1).filter((d) => d.score >= policy.extraFaceScore).length;
+  let top: { box: Box; score: number } | undefined;
+  let faceCount: number;
+  if (known) {
+    top = { box: known.box, score: known.detectionScore };
+    faceCount = known.faceCount;
+  } else {
+    const detections = await models.detect(img, policy.minScore);
+    top = detections[0];
+    if (!top) return { ...base, faceCount: 0, face: null };
+    faceCount = 1 + detections.slice(1).filter((d) => d.score >= policy.extraFaceScore).length;
+  }
 
   const landmarks = await models.landmarks(img, top.box);
   const five = fivePoints(landmarks);

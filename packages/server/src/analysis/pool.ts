@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { createWorkerPool, siblingModule } from '../workers/pool.js';
-import { ALL_NEEDS, type AnalysisNeeds, type ImageAnalysis } from './analyze-face.js';
+import { ALL_NEEDS, type AnalysisNeeds, type ImageAnalysis, type KnownFace } from './analyze-face.js';
 import type { RgbImage } from './raster.js';
 import type { AnalysisTask, AnalysisWorkerData } from './worker.js';
 
@@ -11,8 +11,8 @@ export interface AnalysisPoolOptions extends AnalysisWorkerData {
 }
 
 export interface AnalysisPool {
-  /** Takes ownership of the image's pixel buffer (it is moved to a worker). */
-  analyze(img: RgbImage, needs?: AnalysisNeeds): Promise<ImageAnalysis>;
+  /** Takes ownership of the image's pixel buffer (it is moved to a worker). With `known`, the detector and landmarks are skipped. */
+  analyze(img: RgbImage, needs?: AnalysisNeeds, known?: KnownFace): Promise<ImageAnalysis>;
   /** The anti-spoof score of a crop from `livenessCrop` (or an average of several); takes ownership of its buffer. */
   scoreLiveness(crop: RgbImage): Promise<number>;
   /** Resolves once every worker has loaded its models; rejects with the load error. */
@@ -34,9 +34,10 @@ export function createAnalysisPool(opts: AnalysisPoolOptions): AnalysisPool {
   return {
     threads,
     ready: pool.ready,
-    async analyze(img, needs = ALL_NEEDS) {
+    async analyze(img, needs = ALL_NEEDS, known) {
       const data = movable(img.data);
-      return (await pool.run({ kind: 'image', image: { data, width: img.width, height: img.height }, needs }, [data.buffer as ArrayBuffer])) as ImageAnalysis;
+      const task: AnalysisTask = { kind: 'image', image: { data, width: img.width, height: img.height }, needs, ...(known ? { known } : {}) };
+      return (await pool.run(task, [data.buffer as ArrayBuffer])) as ImageAnalysis;
     },
     async scoreLiveness(crop) {
       const data = movable(crop.data);

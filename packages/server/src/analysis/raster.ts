@@ -20,29 +20,32 @@ export function warpAffine(src: RgbImage, m: Affine, outW: number, outH: number)
   const out = new Uint8Array(outW * outH * 3);
   const { data, width: w, height: h } = src;
   const maxX = w - 1, maxY = h - 1;
+  const row = w * 3;
   const weight = 1 / (taps * taps);
+  const offsets = new Float64Array(taps);
+  for (let t = 0; t < taps; t++) offsets[t] = (t + 0.5) / taps;
   let o = 0;
   for (let y = 0; y < outH; y++) {
     for (let x = 0; x < outW; x++) {
       let r = 0, g = 0, bl = 0;
       for (let ty = 0; ty < taps; ty++) {
-        const oy = y + (ty + 0.5) / taps - 0.5;
+        const oy = y + offsets[ty]! - 0.5;
+        const by = b * oy, ey = e * oy;
         for (let tx = 0; tx < taps; tx++) {
-          const ox = x + (tx + 0.5) / taps - 0.5;
-          let sx = a * ox + b * oy + c;
-          let sy = d * ox + e * oy + f;
+          const ox = x + offsets[tx]! - 0.5;
+          let sx = a * ox + by + c;
+          let sy = d * ox + ey + f;
           sx = sx < 0 ? 0 : sx > maxX ? maxX : sx;
           sy = sy < 0 ? 0 : sy > maxY ? maxY : sy;
           const x0 = sx | 0, y0 = sy | 0;
-          const fx = sx - x0, fy = sy - y0;
+          const fx = sx - x0, fy = sy - y0, gx = 1 - fx, gy = 1 - fy;
           const i00 = (y0 * w + x0) * 3;
-          const i10 = x0 < maxX ? i00 + 3 : i00;
-          const i01 = y0 < maxY ? i00 + w * 3 : i00;
-          const i11 = x0 < maxX ? i01 + 3 : i01;
-          const w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
-          r += data[i00]! * w00 + data[i10]! * w10 + data[i01]! * w01 + data[i11]! * w11;
-          g += data[i00 + 1]! * w00 + data[i10 + 1]! * w10 + data[i01 + 1]! * w01 + data[i11 + 1]! * w11;
-          bl += data[i00 + 2]! * w00 + data[i10 + 2]! * w10 + data[i01 + 2]! * w01 + data[i11 + 2]! * w11;
+          const dx = x0 < maxX ? 3 : 0;
+          const i01 = y0 < maxY ? i00 + row : i00;
+          const w00 = gx * gy, w10 = fx * gy, w01 = gx * fy, w11 = fx * fy;
+          r += data[i00]! * w00 + data[i00 + dx]! * w10 + data[i01]! * w01 + data[i01 + dx]! * w11;
+          g += data[i00 + 1]! * w00 + data[i00 + dx + 1]! * w10 + data[i01 + 1]! * w01 + data[i01 + dx + 1]! * w11;
+          bl += data[i00 + 2]! * w00 + data[i00 + dx + 2]! * w10 + data[i01 + 2]! * w01 + data[i01 + dx + 2]! * w11;
         }
       }
       out[o++] = r * weight + 0.5;
@@ -61,6 +64,8 @@ export function warpAffine(src: RgbImage, m: Affine, outW: number, outH: number)
 export function resize(src: RgbImage, outW: number, outH: number): RgbImage {
   const k = Math.floor(Math.min(src.width / outW, src.height / outH));
   const reduced = k >= 2 ? boxReduce(src, k) : src;
+  // A camera's 640x480 to the detector's 320x240: the block average is the result, and the warp would copy it.
+  if (reduced.width === outW && reduced.height === outH) return reduced;
   return warpAffine(reduced, rectToAffine(0, 0, reduced.width, reduced.height, outW, outH), outW, outH);
 }
 

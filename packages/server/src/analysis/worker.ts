@@ -1,6 +1,6 @@
 import { workerData } from 'node:worker_threads';
 import { serveTasks } from '../workers/protocol.js';
-import { analyzeImage, type AnalysisNeeds, type DetectionPolicy, type ImageAnalysis } from './analyze-face.js';
+import { analyzeImage, type AnalysisNeeds, type DetectionPolicy, type ImageAnalysis, type KnownFace } from './analyze-face.js';
 import { FaceModels, type ModelOptions } from './face-models.js';
 import type { RgbImage } from './raster.js';
 
@@ -15,11 +15,11 @@ const config = workerData as AnalysisWorkerData;
 const models = FaceModels.load(config.models);
 
 /** A whole image to analyse, or an anti-spoof crop (an average of several) to score. */
-export type AnalysisTask = { kind: 'image'; image: RgbImage; needs: AnalysisNeeds } | { kind: 'liveness'; crop: RgbImage };
+export type AnalysisTask = { kind: 'image'; image: RgbImage; needs: AnalysisNeeds; known?: KnownFace } | { kind: 'liveness'; crop: RgbImage };
 
 await serveTasks<AnalysisTask, ImageAnalysis | number>(models, async (task) => {
   if (task.kind === 'liveness') return { result: await (await models).livenessOf(task.crop) };
-  const analysis = await analyzeImage(await models, task.image, config.detection, task.needs);
+  const analysis = await analyzeImage(await models, task.image, config.detection, task.needs, task.known);
   const transfer = [analysis.face?.embedding?.buffer, analysis.face?.livenessCrop?.data.buffer].filter((b) => b !== undefined);
   return { result: analysis, transfer: transfer as ArrayBuffer[] };
 });

@@ -6,7 +6,7 @@ export function timedPool(pool: AnalysisPool, metrics: Pick<VerifierMetrics, 'ti
   return {
     threads: pool.threads,
     ready: pool.ready,
-    analyze: (img, needs) => metrics.timeInference(needs?.embedding === false ? 'regions' : 'image', () => pool.analyze(img, needs)),
+    analyze: (img, needs, known) => metrics.timeInference(needs?.embedding === false ? 'regions' : 'image', () => pool.analyze(img, needs, known)),
     scoreLiveness: (crop) => metrics.timeInference('liveness', () => pool.scoreLiveness(crop)),
     close: () => pool.close(),
   };

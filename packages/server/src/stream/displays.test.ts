@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { REGIONS_ONLY, STREAM_NEEDS } from '../analysis/analyze-face.js';
 import { DisplayLog } from './displays.js';
-import { DynamicPlan } from './dynamic-plan.js';
+import { DETECT_EVERY, DynamicPlan } from './dynamic-plan.js';
 import { refusal } from './test-support.js';
 
 const refuse = (fn: () => void) => refusal(fn, 'the report');
@@ -36,19 +36,23 @@ test('report times must fit the frames: not after they arrived, not long before,
   early.checkAll({ minLagMs: 40, firstT: 500 });
 });
 
-test('the Dynamic plan: light analysis under the colours except one frame in heavyEvery; evidence only outside them', () => {
+test('the Dynamic plan: light analysis on a tracked face except one frame in heavyEvery; evidence only outside the colours', () => {
   const log = new DisplayLog(colors);
-  const plan = new DynamicPlan(colors, log, { heavyEvery: 5, maxDelayMs: 350 });
+  const plan = new DynamicPlan(colors, log, { heavyEvery: 15, maxDelayMs: 350 });
   const header = (t: number) => ({ type: 'frame' as const, nonce: 'n', seq: 0, t, w: 640, h: 480 });
-  // Warm-up, before any report: one frame in two in full, the anti-spoof crop from every one.
+  // Warm-up, before any report: one frame in DETECT_EVERY in full, the anti-spoof crop from every one.
   assert.equal(plan.needs(header(600), 0).embedding, undefined);
-  assert.deepEqual(plan.needs(header(633), 1), { ...REGIONS_ONLY, livenessCrop: true });
   assert.deepEqual({ ...plan.needs(header(600), 0), regions: false }, { ...STREAM_NEEDS, regions: false });
+  assert.deepEqual(plan.needs(header(633), 1), { ...REGIONS_ONLY, livenessCrop: true });
+  assert.equal(plan.needs(header(600), DETECT_EVERY).embedding, undefined);
   assert.ok(plan.roomLit(600));
+  // The detector runs on one frame in DETECT_EVERY; the others follow it.
+  assert.deepEqual([0, 1, DETECT_EVERY - 1, DETECT_EVERY, DETECT_EVERY + 1].map((i) => plan.tracks(i)), [false, true, true, false, true]);
   log.accept(0, 1000, 1050, clock);
   assert.deepEqual(plan.needs(header(1100), 12), REGIONS_ONLY);
+  assert.deepEqual(plan.needs(header(1100), 20), REGIONS_ONLY);
+  assert.equal(plan.needs(header(1100), 15).embedding, undefined);
   assert.equal(plan.needs(header(1100), 15).regions, true);
-  assert.equal(plan.needs(header(1100), 15).livenessCrop, true);
   assert.ok(!plan.roomLit(1100) && plan.roomLit(990));
   log.accept(1, 1300, 1350, clock);
   log.accept(2, 1600, 1650, clock);

@@ -7,12 +7,19 @@ const FULL_WITH_REGIONS: AnalysisNeeds = { ...STREAM_NEEDS, regions: true };
 const REGIONS_AND_CROP: AnalysisNeeds = { ...REGIONS_ONLY, livenessCrop: true };
 
 /**
- * Which Dynamic frames get the heavy stages. At 30 fps the full analysis
- * (~95 ms, two thirds of it the embedding) cannot run on every frame with
- * two threads; the reflection needs only detection, landmarks and region
- * means (~12 ms). So every frame gets those, and one in `heavyEvery` during
- * the colours, one in two before and after them, is analysed in full for
- * identity and evidence.
+ * The detector runs on one frame in this many (every ~170 ms at 30 fps); the
+ * frames between look for the landmarks in the box of the last one that ran
+ * it (see KnownFace).
+ */
+export const DETECT_EVERY = 5;
+
+/**
+ * Which Dynamic frames get which stages. At 30 fps with 20 sessions on two
+ * cores, a frame can cost a few milliseconds, not the ~25 ms of a full
+ * analysis: the reflection needs only landmarks and region means (~1.5 ms
+ * once the box is known), so most frames get just those, in the box of the
+ * last detecting frame. One in `heavyEvery` during the colours and one in DETECT_EVERY
+ * before and after them is analysed in full, for identity and evidence.
  *
  * The passive anti-spoof model scores only faces under the room's light,
  * from every such frame (its crop costs little beside the detection): a
@@ -28,7 +35,11 @@ export class DynamicPlan implements FramePlan {
 
   needs(header: FrameHeader, index: number): AnalysisNeeds {
     if (this.lit(header.t)) return index % this.settings.heavyEvery === 0 ? FULL_WITH_REGIONS : REGIONS_ONLY;
-    return index % 2 === 0 ? FULL_WITH_REGIONS : REGIONS_AND_CROP;
+    return index % DETECT_EVERY === 0 ? FULL_WITH_REGIONS : REGIONS_AND_CROP;
+  }
+
+  tracks(index: number): boolean {
+    return index % DETECT_EVERY !== 0;
   }
 
   roomLit(t: number): boolean {

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { encodeFrame } from '@facelight/protocol';
 import sharp from 'sharp';
-import type { ImageAnalysis } from '../analysis/analyze-face.js';
+import { REGIONS_ONLY, STREAM_NEEDS, type AnalysisNeeds, type ImageAnalysis, type KnownFace } from '../analysis/analyze-face.js';
 import type { RgbImage } from '../analysis/raster.js';
 import type { StreamError } from './errors.js';
 import { refusal } from './test-support.js';
 
 const refuse = (fn: () => void) => refusal(fn, 'the frame');
-import { FrameIntake, type FrameLimits } from './frame-intake.js';
+import { FrameIntake, type FrameLimits, type FramePlan } from './frame-intake.js';
 
 const LIMITS: FrameLimits = { maxFrameBytes: 300 * 1024, maxWidth: 640, maxFrames: 30, fps: 15, nonce: 'session-nonce' };
 
@@ -111,5 +111,49 @@ describe('frame intake', () => {
     }
     flood.close();
     assert.equal(refused, 'RATE_LIMITED');
+  });
+
+  test('tracked frames take the face of the last detecting frame before them, whatever order the analyses finish in', async () => {
+    // Frames 0, 3 and 6 run the detector (0 finds a face at x = 10, 3 finds none, 6 one at x = 60); the others
+    // follow. Each frame is a flat grey of its own level, so the pool knows which one it was given.
+    const LEVEL = 30;
+    const bodies = await Promise.all(Array.from({ length: 8 }, (_, seq) => sharp({ create: { width: 640, height: 480, channels: 3, background: { r: seq * LEVEL, g: seq * LEVEL, b: seq * LEVEL } } }).jpeg().toBuffer()));
+    const calls: { seq: number; known?: KnownFace }[] = [];
+    const faceAt = (x: number): ImageAnalysis['face'] => ({ box: { x, y: 0, w: 100, h: 100 }, detectionScore: 0.9, landmarks: [], landmarksOutside: 0, eyeDistancePx: 40, regions: null });
+    const pool = {
+      analyze: async (img: RgbImage, _needs?: AnalysisNeeds, known?: KnownFace): Promise<ImageAnalysis> => {
+        const seq = Math.round(img.data[0]! / LEVEL);
+        calls.push({ seq, ...(known ? { known } : {}) });
+        // The detecting frames finish last: a tracked frame must still wait for its own.
+        if (!known) await new Promise((r) => setTimeout(r, 20));
+        const face = seq === 0 ? faceAt(10) : seq === 3 ? null : known ? faceAt(known.box.x) : faceAt(60);
+        return { width: img.width, height: img.height, faceCount: face ? 1 : 0, face };
+      },
+      scoreLiveness: async () => 1,
+    };
+    const plan: FramePlan = { needs: (_h, i) => (i % 3 === 0 ? { ...STREAM_NEEDS, embedding: false, regions: true } : REGIONS_ONLY), roomLit: () => false, tracks: (i) => i % 3 !== 0 };
+    const intake = new FrameIntake({ ...LIMITS, maxFrames: 300 }, pool, (err) => assert.fail(String(err)), 0, plan);
+    for (let seq = 0; seq < 8; seq++) intake.accept(frame(seq, seq * 66, bodies[seq]), seq * 66);
+    await intake.settled();
+    // Frames 4 and 5 follow a frame without a face: not analysed, counted as faceless.
+    assert.deepEqual(calls.map((c) => c.seq).sort(), [0, 1, 2, 3, 6, 7]);
+    assert.deepEqual(Object.fromEntries(calls.filter((c) => c.known).map((c) => [c.seq, c.known!.box.x])), { 1: 10, 2: 10, 7: 60 });
+    const bySeq = new Map(intake.samples.map((s) => [s.seq, s.faceCount]));
+    assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map((seq) => bySeq.get(seq)), [1, 1, 1, 0, 0, 0, 1, 1]);
+  });
+
+  test('a frame that needs the embedding always runs the detector', async () => {
+    const known: (KnownFace | undefined)[] = [];
+    const pool = {
+      analyze: async (img: RgbImage, _needs?: AnalysisNeeds, face?: KnownFace): Promise<ImageAnalysis> => {
+        known.push(face);
+        return { width: img.width, height: img.height, faceCount: 0, face: null };
+      },
+      scoreLiveness: async () => 1,
+    };
+    const intake = new FrameIntake(LIMITS, pool, (err) => assert.fail(String(err)), 0, { needs: () => STREAM_NEEDS, roomLit: () => true, tracks: () => true });
+    for (let seq = 0; seq < 3; seq++) intake.accept(frame(seq), seq * 66);
+    await intake.settled();
+    assert.deepEqual(known, [undefined, undefined, undefined]);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { decodeFrame, FrameCodecError, type Frame, type FrameHeader } from '@facelight/protocol';
-import { STREAM_NEEDS, type AnalysisNeeds, type ImageAnalysis } from '../analysis/analyze-face.js';
+import { knownFaceOf, STREAM_NEEDS, type AnalysisNeeds, type ImageAnalysis, type KnownFace } from '../analysis/analyze-face.js';
 import type { AnalysisPool } from '../analysis/pool.js';
 import type { FrameSample } from '../decision/dynamic.js';
 import { frameQuality } from '../decision/evidence.js';
@@ -45,10 +45,16 @@ export interface FramePlan {
    * see `evidenceWhere`).
    */
   roomLit(t: number): boolean;
+  /**
+   * Whether the frame takes its face from the last frame that ran the
+   * detector instead of finding it again (never for a frame whose needs
+   * include the embedding, and never before a first detection).
+   */
+  tracks(index: number): boolean;
 }
 
 /** Express: every frame in full, under the room's light. */
-export const FULL_PLAN: FramePlan = { needs: () => STREAM_NEEDS, roomLit: () => true };
+export const FULL_PLAN: FramePlan = { needs: () => STREAM_NEEDS, roomLit: () => true, tracks: () => false };
 
 /** Evidence candidates kept: enough that a later, stricter choice still finds one, without holding many JPEGs. */
 const EVIDENCE_CANDIDATES = 3;
@@ -91,6 +97,8 @@ export class FrameIntake {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly work: Promise<void>[] = [];
+  /** The face of the last accepted frame that runs the detector, once analysed. */
+  private lastFace: Promise<KnownFace | null> | undefined;
   private closed = false;
 
   constructor(
@@ -159,16 +167,23 @@ export class FrameIntake {
     this.refilledAt = now;
     if (this.tokens < 1) throw new StreamError('RATE_LIMITED', `frames arrive faster than ${RATE_FACTOR * fps} per second`);
     this.tokens -= 1;
-    const needs = this.plan.needs(frame.header, this.received);
-    this.received++;
+    const index = this.received++;
+    const needs = this.plan.needs(frame.header, index);
     this.lastSeq = seq;
     this.lastT = t;
     this.arrivals.push({ t, receivedAt: now, digest: createHash('sha256').update(frame.jpeg).digest('base64url') });
     this.clockState = { minLagMs: Math.min(this.clockState?.minLagMs ?? Infinity, now - t), firstT: this.clockState?.firstT ?? t };
+    // Taken now, in arrival order, so which frame a tracked one follows does not depend on timing.
+    const face = needs.embedding !== false || !this.plan.tracks(index) ? undefined : this.lastFace;
+    const analysed = this.inSlot(() => this.analyse(frame, needs, face));
+    if (!face) this.lastFace = analysed.then((a) => (a ? knownFaceOf(a) : null), () => null);
     this.work.push(
-      this.inSlot(() => this.analyse(frame, needs)).catch((err: unknown) => {
-        if (!this.closed) this.onError(err);
-      }),
+      analysed.then(
+        () => undefined,
+        (err: unknown) => {
+          if (!this.closed) this.onError(err);
+        },
+      ),
     );
   }
 
@@ -187,26 +202,34 @@ export class FrameIntake {
     this.closed = true;
   }
 
-  private async analyse({ header, jpeg }: Frame, needs: AnalysisNeeds): Promise<void> {
-    if (this.closed) return;
+  private async analyse({ header, jpeg }: Frame, needs: AnalysisNeeds, face?: Promise<KnownFace | null>): Promise<ImageAnalysis | undefined> {
+    if (this.closed) return undefined;
     let image;
     try {
       image = await decodeEncoded(Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength), header.w * header.h);
     } catch {
       throw new StreamError('BAD_FRAME', `frame ${header.seq} is not a decodable JPEG`);
     }
-    if (this.closed) return;
-    const analysis = await this.pool.analyze(image, needs);
-    if (this.closed) return;
+    const known = await face;
+    if (this.closed) return undefined;
+    if (known === null) {
+      // The frame it follows had no face: nothing to measure.
+      if (needs.regions) this.samples.push({ seq: header.seq, t: header.t, faceCount: 0, regions: null });
+      return undefined;
+    }
+    const analysis = await this.pool.analyze(image, needs, known);
+    if (this.closed) return undefined;
     if (needs.regions) {
       this.samples.push({ seq: header.seq, t: header.t, faceCount: analysis.faceCount, regions: analysis.face?.regions ?? null });
     }
     const roomLit = this.plan.roomLit(header.t);
     if (roomLit && analysis.faceCount === 1 && analysis.face?.livenessCrop) this.passive.add(analysis.face.livenessCrop);
-    if (needs.embedding === false) return;
-    const observation = observe(header.seq, analysis);
-    this.observations.push(observation);
-    if (roomLit) this.consider(jpeg, header, observation);
+    if (needs.embedding !== false) {
+      const observation = observe(header.seq, analysis);
+      this.observations.push(observation);
+      if (roomLit) this.consider(jpeg, header, observation);
+    }
+    return analysis;
   }
 
   private consider(jpeg: Uint8Array, header: FrameHeader, observation: FrameObservation): void {
@@ -220,11 +243,11 @@ export class FrameIntake {
     this.candidates.length = Math.min(this.candidates.length, EVIDENCE_CANDIDATES);
   }
 
-  private async inSlot(task: () => Promise<void>): Promise<void> {
+  private async inSlot<T>(task: () => Promise<T>): Promise<T> {
     if (this.active < MAX_IN_FLIGHT) this.active++;
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
     try {
-      await task();
+      return await task();
     } finally {
       // Hand the slot straight to the next frame so no newcomer can slip in between.
       const next = this.waiting.shift();
