@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ALL_NEEDS, DEFAULT_DETECTION_POLICY, REGIONS_ONLY } from '../src/analysis/analyze-face.js';
-import { createAnalysisPool } from '../src/analysis/pool.js';
+import { createAnalysisPool, UndecodableImageError } from '../src/analysis/pool.js';
 import { resize } from '../src/analysis/raster.js';
+import { decodeEncoded } from '../src/image/normalise.js';
+import sharp from 'sharp';
 import { MODEL_DIR, loadRgb } from './data.js';
 import { longestStall } from './event-loop.js';
 
@@ -58,6 +60,31 @@ test('Dynamic frames: the light analysis is a fraction of the full one, and two 
     const fps = n / ((performance.now() - start) / 1000);
     console.log(`light ${light.toFixed(1)} ms, full ${full.toFixed(1)} ms a frame; the Dynamic mix on 2 threads: ${fps.toFixed(0)} frames/s`);
     assert.ok(light < full / 3, `light ${light} ms vs full ${full} ms`);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a frame decoded in the worker is analysed as if decoded here; bytes that do not decode are refused', async () => {
+  const pool = createAnalysisPool({ models: { dir: MODEL_DIR }, detection: DEFAULT_DETECTION_POLICY, threads: 1 });
+  try {
+    await pool.ready;
+    const { data, width, height } = await loadRgb('obama.jpg');
+    const frame = resize({ data, width, height }, 640, 480);
+    const jpeg = await sharp(frame.data, { raw: { width: 640, height: 480, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
+    const local = await pool.analyze(await decodeEncoded(jpeg, 640 * 480), REGIONS_ONLY);
+    // A view into a larger buffer, as a frame arrives inside its stream message; it is left intact.
+    const message = Buffer.concat([Buffer.alloc(32), jpeg]);
+    const view = message.subarray(32);
+    const remote = await pool.analyzeEncoded(view, 640 * 480, REGIONS_ONLY);
+    assert.deepEqual(remote, local);
+    assert.equal(view.length, jpeg.length);
+    const faceless = await pool.analyzeEncoded(jpeg, 640 * 480, REGIONS_ONLY, null);
+    assert.deepEqual(faceless, { width: 640, height: 480, faceCount: 0, face: null });
+    await assert.rejects(pool.analyzeEncoded(jpeg.subarray(0, jpeg.length >> 1), 640 * 480, REGIONS_ONLY), UndecodableImageError);
+    // The header checks come first, but the decoder enforces the pixel limit too.
+    await assert.rejects(pool.analyzeEncoded(jpeg, 320 * 240, REGIONS_ONLY), UndecodableImageError);
+    assert.equal((await pool.analyzeEncoded(jpeg, 640 * 480, REGIONS_ONLY)).faceCount, 1);
   } finally {
     await pool.close();
   }

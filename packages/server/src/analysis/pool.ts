@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { createWorkerPool, siblingModule } from '../workers/pool.js';
 import { ALL_NEEDS, type AnalysisNeeds, type ImageAnalysis, type KnownFace } from './analyze-face.js';
 import type { RgbImage } from './raster.js';
-import type { AnalysisTask, AnalysisWorkerData } from './worker.js';
+import { UNDECODABLE, type AnalysisReply, type AnalysisTask, type AnalysisWorkerData } from './tasks.js';
 
 export interface AnalysisPoolOptions extends AnalysisWorkerData {
   threads?: number;
@@ -13,6 +13,13 @@ export interface AnalysisPoolOptions extends AnalysisWorkerData {
 export interface AnalysisPool {
   /** Takes ownership of the image's pixel buffer (it is moved to a worker). With `known`, the detector and landmarks are skipped. */
   analyze(img: RgbImage, needs?: AnalysisNeeds, known?: KnownFace): Promise<ImageAnalysis>;
+  /**
+   * Decodes a JPEG or PNG whose format and declared size were already checked
+   * and analyses it, both in a worker, so the pixels never cross threads.
+   * `known: null`: the face it would follow is absent, so it is only decoded.
+   * Rejects with UndecodableImageError when the bytes do not decode.
+   */
+  analyzeEncoded(bytes: Uint8Array, maxPixels: number, needs?: AnalysisNeeds, known?: KnownFace | null): Promise<ImageAnalysis>;
   /** The anti-spoof score of a crop from `livenessCrop` (or an average of several); takes ownership of its buffer. */
   scoreLiveness(crop: RgbImage): Promise<number>;
   /** Resolves once every worker has loaded its models; rejects with the load error. */
@@ -21,9 +28,17 @@ export interface AnalysisPool {
   close(): Promise<void>;
 }
 
+/** An image's bytes passed the header checks but do not decode. */
+export class UndecodableImageError extends Error {
+  constructor() {
+    super('the image data does not decode');
+    this.name = 'UndecodableImageError';
+  }
+}
+
 export function createAnalysisPool(opts: AnalysisPoolOptions): AnalysisPool {
   const threads = opts.threads ?? Math.max(1, availableParallelism());
-  const pool = createWorkerPool<AnalysisTask, ImageAnalysis | number>({
+  const pool = createWorkerPool<AnalysisTask, AnalysisReply>({
     name: 'face analysis',
     workerUrl: siblingModule('worker', import.meta.url),
     size: threads,
@@ -39,6 +54,13 @@ export function createAnalysisPool(opts: AnalysisPoolOptions): AnalysisPool {
       const task: AnalysisTask = { kind: 'image', image: { data, width: img.width, height: img.height }, needs, ...(known ? { known } : {}) };
       return (await pool.run(task, [data.buffer as ArrayBuffer])) as ImageAnalysis;
     },
+    async analyzeEncoded(bytes, maxPixels, needs = ALL_NEEDS, known) {
+      const own = movable(bytes);
+      const task: AnalysisTask = { kind: 'encoded', bytes: own, maxPixels, needs, ...(known === undefined ? {} : { known }) };
+      const reply = await pool.run(task, [own.buffer as ArrayBuffer]);
+      if (reply === UNDECODABLE) throw new UndecodableImageError();
+      return reply as ImageAnalysis;
+    },
     async scoreLiveness(crop) {
       const data = movable(crop.data);
       return (await pool.run({ kind: 'liveness', crop: { data, width: crop.width, height: crop.height } }, [data.buffer as ArrayBuffer])) as number;
@@ -49,5 +71,6 @@ export function createAnalysisPool(opts: AnalysisPoolOptions): AnalysisPool {
 
 /** Only a buffer that holds exactly these pixels may be moved; a view into a larger one is copied. */
 function movable(data: Uint8Array): Uint8Array {
-  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+  // new Uint8Array(view) copies; a Buffer's slice() would not.
+  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : new Uint8Array(data);
 }

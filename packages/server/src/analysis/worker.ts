@@ -1,25 +1,27 @@
 import { workerData } from 'node:worker_threads';
+import { decodeEncoded } from '../image/normalise.js';
 import { serveTasks } from '../workers/protocol.js';
-import { analyzeImage, type AnalysisNeeds, type DetectionPolicy, type ImageAnalysis, type KnownFace } from './analyze-face.js';
-import { FaceModels, type ModelOptions } from './face-models.js';
-import type { RgbImage } from './raster.js';
-
-export interface AnalysisWorkerData {
-  models: ModelOptions;
-  detection: DetectionPolicy;
-}
+import { analyzeImage, type ImageAnalysis } from './analyze-face.js';
+import { FaceModels } from './face-models.js';
+import { UNDECODABLE, type AnalysisReply, type AnalysisTask, type AnalysisWorkerData } from './tasks.js';
 
 const config = workerData as AnalysisWorkerData;
 // Each worker holds its own sessions: onnxruntime-node runs inference on the
 // calling thread, so parallelism has to come from threads, not from async calls.
 const models = FaceModels.load(config.models);
 
-/** A whole image to analyse, or an anti-spoof crop (an average of several) to score. */
-export type AnalysisTask = { kind: 'image'; image: RgbImage; needs: AnalysisNeeds; known?: KnownFace } | { kind: 'liveness'; crop: RgbImage };
-
-await serveTasks<AnalysisTask, ImageAnalysis | number>(models, async (task) => {
-  if (task.kind === 'liveness') return { result: await (await models).livenessOf(task.crop) };
-  const analysis = await analyzeImage(await models, task.image, config.detection, task.needs, task.known);
+const withTransfer = (analysis: ImageAnalysis) => {
   const transfer = [analysis.face?.embedding?.buffer, analysis.face?.livenessCrop?.data.buffer].filter((b) => b !== undefined);
   return { result: analysis, transfer: transfer as ArrayBuffer[] };
+};
+
+await serveTasks<AnalysisTask, AnalysisReply>(models, async (task) => {
+  if (task.kind === 'liveness') return { result: await (await models).livenessOf(task.crop) };
+  if (task.kind === 'image') return withTransfer(await analyzeImage(await models, task.image, config.detection, task.needs, task.known));
+  const { bytes, maxPixels, needs, known } = task;
+  // Decoded beside the models: sharp's pixel buffers cannot be moved between threads, only copied.
+  const image = await decodeEncoded(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), maxPixels).catch(() => undefined);
+  if (!image) return { result: UNDECODABLE };
+  if (known === null) return { result: { width: image.width, height: image.height, faceCount: 0, face: null } };
+  return withTransfer(await analyzeImage(await models, image, config.detection, needs, known));
 });

@@ -1,3 +1,4 @@
+import type { AnalysisNeeds } from '../analysis/analyze-face.js';
 import type { AnalysisPool } from '../analysis/pool.js';
 import type { VerifierMetrics } from './registry.js';
 
@@ -6,8 +7,11 @@ export function timedPool(pool: AnalysisPool, metrics: Pick<VerifierMetrics, 'ti
   return {
     threads: pool.threads,
     ready: pool.ready,
-    analyze: (img, needs, known) => metrics.timeInference(needs?.embedding === false ? 'regions' : 'image', () => pool.analyze(img, needs, known)),
+    analyze: (img, needs, known) => metrics.timeInference(taskOf(needs), () => pool.analyze(img, needs, known)),
+    analyzeEncoded: (bytes, maxPixels, needs, known) => metrics.timeInference(taskOf(needs), () => pool.analyzeEncoded(bytes, maxPixels, needs, known)),
     scoreLiveness: (crop) => metrics.timeInference('liveness', () => pool.scoreLiveness(crop)),
     close: () => pool.close(),
   };
 }
+
+const taskOf = (needs?: AnalysisNeeds) => (needs?.embedding === false ? 'regions' : 'image');

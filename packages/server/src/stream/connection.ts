@@ -38,7 +38,7 @@ import { FrameIntake, type EvidenceFrame } from './frame-intake.js';
 export interface StreamDeps {
   config: Config;
   store: SessionStore;
-  pool: Pick<AnalysisPool, 'analyze' | 'scoreLiveness'>;
+  pool: Pick<AnalysisPool, 'analyzeEncoded' | 'scoreLiveness'>;
   logger: Logger;
   metrics: StreamMetrics;
   signingKey: SigningKey;

@@ -3,7 +3,8 @@ import { before, describe, test } from 'node:test';
 import { encodeFrame } from '@facelight/protocol';
 import sharp from 'sharp';
 import { REGIONS_ONLY, STREAM_NEEDS, type AnalysisNeeds, type ImageAnalysis, type KnownFace } from '../analysis/analyze-face.js';
-import type { RgbImage } from '../analysis/raster.js';
+import { UndecodableImageError } from '../analysis/pool.js';
+import { decodeEncoded, type RgbImage } from '../image/normalise.js';
 import type { StreamError } from './errors.js';
 import { refusal } from './test-support.js';
 
@@ -12,12 +13,22 @@ import { FrameIntake, type FrameLimits, type FramePlan } from './frame-intake.js
 
 const LIMITS: FrameLimits = { maxFrameBytes: 300 * 1024, maxWidth: 640, maxFrames: 30, fps: 15, nonce: 'session-nonce' };
 
-/** The analysis pool is this unit's collaborator: it reports one face per frame and records what it saw. */
+/** Decodes as the real pool does before analysing, refusing what does not decode the same way. */
+async function decode(bytes: Uint8Array, maxPixels: number): Promise<RgbImage> {
+  try {
+    return await decodeEncoded(Buffer.from(bytes), maxPixels);
+  } catch {
+    throw new UndecodableImageError();
+  }
+}
+
+/** The analysis pool is this unit's collaborator: it finds no face in any frame and records what it saw. */
 function fakePool() {
   const seen: RgbImage[] = [];
   return {
     seen,
-    analyze: async (img: RgbImage): Promise<ImageAnalysis> => {
+    analyzeEncoded: async (bytes: Uint8Array, maxPixels: number): Promise<ImageAnalysis> => {
+      const img = await decode(bytes, maxPixels);
       seen.push(img);
       return { width: img.width, height: img.height, faceCount: 0, face: null };
     },
@@ -121,7 +132,9 @@ describe('frame intake', () => {
     const calls: { seq: number; known?: KnownFace }[] = [];
     const faceAt = (x: number): ImageAnalysis['face'] => ({ box: { x, y: 0, w: 100, h: 100 }, detectionScore: 0.9, landmarks: [], landmarksOutside: 0, eyeDistancePx: 40, regions: null });
     const pool = {
-      analyze: async (img: RgbImage, _needs?: AnalysisNeeds, known?: KnownFace): Promise<ImageAnalysis> => {
+      analyzeEncoded: async (bytes: Uint8Array, maxPixels: number, _needs?: AnalysisNeeds, known?: KnownFace | null): Promise<ImageAnalysis> => {
+        const img = await decode(bytes, maxPixels);
+        if (known === null) return { width: img.width, height: img.height, faceCount: 0, face: null };
         const seq = Math.round(img.data[0]! / LEVEL);
         calls.push({ seq, ...(known ? { known } : {}) });
         // The detecting frames finish last: a tracked frame must still wait for its own.
@@ -135,7 +148,7 @@ describe('frame intake', () => {
     const intake = new FrameIntake({ ...LIMITS, maxFrames: 300 }, pool, (err) => assert.fail(String(err)), 0, plan);
     for (let seq = 0; seq < 8; seq++) intake.accept(frame(seq, seq * 66, bodies[seq]), seq * 66);
     await intake.settled();
-    // Frames 4 and 5 follow a frame without a face: not analysed, counted as faceless.
+    // Frames 4 and 5 follow a frame without a face: only decoded, counted as faceless.
     assert.deepEqual(calls.map((c) => c.seq).sort(), [0, 1, 2, 3, 6, 7]);
     assert.deepEqual(Object.fromEntries(calls.filter((c) => c.known).map((c) => [c.seq, c.known!.box.x])), { 1: 10, 2: 10, 7: 60 });
     const bySeq = new Map(intake.samples.map((s) => [s.seq, s.faceCount]));
@@ -145,8 +158,9 @@ describe('frame intake', () => {
   test('a frame that needs the embedding always runs the detector', async () => {
     const known: (KnownFace | undefined)[] = [];
     const pool = {
-      analyze: async (img: RgbImage, _needs?: AnalysisNeeds, face?: KnownFace): Promise<ImageAnalysis> => {
-        known.push(face);
+      analyzeEncoded: async (bytes: Uint8Array, maxPixels: number, _needs?: AnalysisNeeds, face?: KnownFace | null): Promise<ImageAnalysis> => {
+        const img = await decode(bytes, maxPixels);
+        known.push(face ?? undefined);
         return { width: img.width, height: img.height, faceCount: 0, face: null };
       },
       scoreLiveness: async () => 1,

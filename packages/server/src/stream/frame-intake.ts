@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { decodeFrame, FrameCodecError, type Frame, type FrameHeader } from '@facelight/protocol';
 import { knownFaceOf, STREAM_NEEDS, type AnalysisNeeds, type ImageAnalysis, type KnownFace } from '../analysis/analyze-face.js';
-import type { AnalysisPool } from '../analysis/pool.js';
+import { UndecodableImageError, type AnalysisPool } from '../analysis/pool.js';
 import type { FrameSample } from '../decision/dynamic.js';
 import { frameQuality } from '../decision/evidence.js';
 import type { FrameObservation } from '../decision/express.js';
 import type { FrameArrival } from '../signals/frame-timing.js';
 import type { FrameClock } from './displays.js';
 import { readDimensions } from '../image/header.js';
-import { decodeEncoded } from '../image/normalise.js';
 import { StreamError } from './errors.js';
 import { PassiveLiveness } from './passive-liveness.js';
 
@@ -103,7 +102,7 @@ export class FrameIntake {
 
   constructor(
     private readonly limits: FrameLimits,
-    private readonly pool: Pick<AnalysisPool, 'analyze' | 'scoreLiveness'>,
+    private readonly pool: Pick<AnalysisPool, 'analyzeEncoded' | 'scoreLiveness'>,
     /** A frame that failed after `accept` returned: undecodable (StreamError) or the analysis itself. */
     private readonly onError: (err: unknown) => void,
     now: number,
@@ -203,21 +202,16 @@ export class FrameIntake {
   }
 
   private async analyse({ header, jpeg }: Frame, needs: AnalysisNeeds, face?: Promise<KnownFace | null>): Promise<ImageAnalysis | undefined> {
-    if (this.closed) return undefined;
-    let image;
-    try {
-      image = await decodeEncoded(Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength), header.w * header.h);
-    } catch {
-      throw new StreamError('BAD_FRAME', `frame ${header.seq} is not a decodable JPEG`);
-    }
     const known = await face;
     if (this.closed) return undefined;
-    if (known === null) {
-      // The frame it follows had no face: nothing to measure.
-      if (needs.regions) this.samples.push({ seq: header.seq, t: header.t, faceCount: 0, regions: null });
-      return undefined;
+    let analysis;
+    try {
+      // Null: the frame it follows had no face, so it is only decoded and counted as faceless.
+      analysis = await this.pool.analyzeEncoded(jpeg, header.w * header.h, needs, known);
+    } catch (err) {
+      if (err instanceof UndecodableImageError) throw new StreamError('BAD_FRAME', `frame ${header.seq} is not a decodable JPEG`);
+      throw err;
     }
-    const analysis = await this.pool.analyze(image, needs, known);
     if (this.closed) return undefined;
     if (needs.regions) {
       this.samples.push({ seq: header.seq, t: header.t, faceCount: analysis.faceCount, regions: analysis.face?.regions ?? null });
