@@ -35,3 +35,16 @@ test('a full queue refuses work at once', async () => {
     await pool.close();
   }
 });
+
+test('a task that cannot be sent to a worker fails alone, and the next one runs', async () => {
+  const pool = createWorkerPool<unknown, number>({ name: 'busy', workerUrl: busyWorker, size: 1, eager: true });
+  try {
+    await pool.ready;
+    const [unsendable, next] = await Promise.allSettled([pool.run({ callback: () => 1 }), pool.run(5)]);
+    assert.equal(unsendable.status, 'rejected');
+    assert.ok(unsendable.status === 'rejected' && unsendable.reason instanceof WorkerPoolError && /could not be sent/.test(String(unsendable.reason.message)));
+    assert.deepEqual(next, { status: 'fulfilled', value: 5 });
+  } finally {
+    await pool.close();
+  }
+});

@@ -71,6 +71,12 @@ async function startVerifier(): Promise<{ target: Target; stop(): Promise<unknow
   return { target: { url: cli.url, key: BENCH_API_KEY }, stop: () => cli.stop() };
 }
 
+/** The verifier's log line may reach this process after the result does: wait for it a little (not for a running verifier's, which never come). */
+async function auditOf(sessionId: string): Promise<SessionOutcome['audit']> {
+  for (let waited = 0; !process.env.PAD_URL && !audits.has(sessionId) && waited < 2000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  return audits.get(sessionId);
+}
+
 const rawFile = path.join(tmpdir(), `facelight-pad-seed${SEED}.jsonl`);
 writeFileSync(rawFile, '');
 const { target, stop } = await startVerifier();
@@ -91,7 +97,7 @@ try {
           ...blankOutcome(spec),
           error: err instanceof Error ? err.message : String(err),
         }));
-        const audit = outcome.sessionId ? audits.get(outcome.sessionId) : undefined;
+        const audit = outcome.sessionId ? await auditOf(outcome.sessionId) : undefined;
         if (audit) outcome.audit = audit;
         outcomes.push(outcome);
         appendFileSync(rawFile, `${JSON.stringify(outcome)}\n`);

@@ -11,7 +11,7 @@ export interface AnalysisPoolOptions extends AnalysisWorkerData {
 }
 
 export interface AnalysisPool {
-  /** Takes ownership of the image's pixel buffer (it is moved to a worker). With `known`, the detector and landmarks are skipped. */
+  /** The pixels are copied to a worker. With `known`, the detector is skipped and the landmarks are found in its box. */
   analyze(img: RgbImage, needs?: AnalysisNeeds, known?: KnownFace): Promise<ImageAnalysis>;
   /**
    * Decodes a JPEG or PNG whose format and declared size were already checked
@@ -20,7 +20,7 @@ export interface AnalysisPool {
    * Rejects with UndecodableImageError when the bytes do not decode.
    */
   analyzeEncoded(bytes: Uint8Array, maxPixels: number, needs?: AnalysisNeeds, known?: KnownFace | null): Promise<ImageAnalysis>;
-  /** The anti-spoof score of a crop from `livenessCrop` (or an average of several); takes ownership of its buffer. */
+  /** The anti-spoof score of a crop from `livenessCrop` (or an average of several). */
   scoreLiveness(crop: RgbImage): Promise<number>;
   /** Resolves once every worker has loaded its models; rejects with the load error. */
   readonly ready: Promise<void>;
@@ -50,27 +50,31 @@ export function createAnalysisPool(opts: AnalysisPoolOptions): AnalysisPool {
     threads,
     ready: pool.ready,
     async analyze(img, needs = ALL_NEEDS, known) {
-      const data = movable(img.data);
+      const data = transferableCopy(img.data);
       const task: AnalysisTask = { kind: 'image', image: { data, width: img.width, height: img.height }, needs, ...(known ? { known } : {}) };
       return (await pool.run(task, [data.buffer as ArrayBuffer])) as ImageAnalysis;
     },
     async analyzeEncoded(bytes, maxPixels, needs = ALL_NEEDS, known) {
-      const own = movable(bytes);
+      const own = transferableCopy(bytes);
       const task: AnalysisTask = { kind: 'encoded', bytes: own, maxPixels, needs, ...(known === undefined ? {} : { known }) };
       const reply = await pool.run(task, [own.buffer as ArrayBuffer]);
       if (reply === UNDECODABLE) throw new UndecodableImageError();
       return reply as ImageAnalysis;
     },
     async scoreLiveness(crop) {
-      const data = movable(crop.data);
+      const data = transferableCopy(crop.data);
       return (await pool.run({ kind: 'liveness', crop: { data, width: crop.width, height: crop.height } }, [data.buffer as ArrayBuffer])) as number;
     },
     close: () => pool.close(),
   };
 }
 
-/** Only a buffer that holds exactly these pixels may be moved; a view into a larger one is copied. */
-function movable(data: Uint8Array): Uint8Array {
-  // new Uint8Array(view) copies; a Buffer's slice() would not.
-  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : new Uint8Array(data);
+/**
+ * A copy the worker can take without a second one: the caller's buffer may be
+ * a view whose parent must stay intact (a frame inside its stream message),
+ * or one made by sharp, which Node marks untransferable (Node 20 copies it
+ * silently, later versions refuse the message).
+ */
+function transferableCopy(data: Uint8Array): Uint8Array {
+  return new Uint8Array(data);
 }

@@ -60,8 +60,8 @@ export function warpAffine(src: RgbImage, m: Affine, outW: number, outH: number)
 /**
  * warpAffine's sampling for a map without rotation (crops and resizes, most
  * of the work per frame): the same taps, computed separably. Each output
- * row's tap rows are interpolated once across the columns the taps touch and
- * summed, then each output pixel combines columns of the sum, instead of
+ * row's tap rows are interpolated once across the columns from the leftmost
+ * tap to the rightmost and summed, then each output pixel combines columns of the sum, instead of
  * four reads per tap per channel.
  */
 function warpAxisAligned(src: RgbImage, a: number, c: number, e: number, f: number, outW: number, outH: number, offsets: Float64Array): RgbImage {
@@ -89,7 +89,7 @@ function warpAxisAligned(src: RgbImage, a: number, c: number, e: number, f: numb
     left[k] = (left[k]! - lo) * 3;
     right[k] = (right[k]! - lo) * 3;
   }
-  const span = (hi - lo + 1) * 3;
+  const span = Math.max(0, hi - lo + 1) * 3;
   // Every tap row's interpolation summed: the horizontal taps are linear, so they apply once to the sum.
   const tapRows = new Float64Array(span);
   const out = new Uint8Array(outW * outH * 3);

@@ -1,4 +1,4 @@
-/** What the analysis pool sends its workers and what they reply (shared by both sides, no code of either). */
+/** What the analysis pool sends its workers and what they reply, shared by both sides. */
 import type { AnalysisNeeds, DetectionPolicy, ImageAnalysis, KnownFace } from './analyze-face.js';
 import type { ModelOptions } from './face-models.js';
 import type { RgbImage } from './raster.js';

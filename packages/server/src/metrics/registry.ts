@@ -52,7 +52,7 @@ export function createMetrics({ processMetrics }: MetricsOptions): VerifierMetri
   });
   const inference = new Histogram({
     name: 'facelight_inference_seconds',
-    help: 'Analysis-pool tasks from submission to result (queueing included), by task: image, regions, liveness.',
+    help: 'Analysis-pool tasks from submission to result (queueing and a stream frame\'s JPEG decode included), by task: image, regions, liveness.',
     labelNames: ['task'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5],
     registers,

@@ -61,7 +61,7 @@ const EVIDENCE_CANDIDATES = 3;
 /**
  * Frames analysed at once per connection: two keep up with 15 fps on the
  * 2-core reference machine (~120 ms a frame), while one session can neither
- * fill the shared pool's queue nor hold more than two decoded frames.
+ * fill the shared pool's queue nor have more than two frames decoded at once.
  */
 const MAX_IN_FLIGHT = 2;
 /** Portrait frames (a phone held upright, 9:16) may be taller than maxWidth, up to this ratio. */

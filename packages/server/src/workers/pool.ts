@@ -154,12 +154,23 @@ export function createWorkerPool<Req, Res>(opts: WorkerPoolOptions): WorkerPool<
   function pump(): void {
     if (closed) return;
     for (const slot of slots) {
-      const job = slot.ready && !slot.running ? queue.shift() : undefined;
-      if (!job) continue;
-      let settled = () => {};
-      const done = new Promise<void>((resolve) => (settled = resolve));
-      slot.running = { job, settled, done, ...(timeoutMs === undefined ? {} : { timer: setTimeout(() => onTimeout(slot, job), timeoutMs) }) };
-      slot.worker.postMessage(job.task, [...job.transfer]);
+      while (slot.ready && !slot.running) {
+        const job = queue.shift();
+        if (!job) break;
+        let settled = () => {};
+        const done = new Promise<void>((resolve) => (settled = resolve));
+        const timer = timeoutMs === undefined ? undefined : setTimeout(() => onTimeout(slot, job), timeoutMs);
+        slot.running = { job, settled, done, ...(timer ? { timer } : {}) };
+        try {
+          slot.worker.postMessage(job.task, [...job.transfer]);
+        } catch (err) {
+          // A task that cannot be cloned fails alone; the worker never saw it and takes the next.
+          clearTimeout(timer);
+          slot.running = undefined;
+          settled();
+          job.reject(new WorkerPoolError(`the task could not be sent to the ${name} worker: ${err instanceof Error ? err.message : String(err)}`));
+        }
+      }
     }
     const starting = [...slots].filter((slot) => !slot.ready).length;
     for (let n = queue.length - starting; n > 0 && slots.size < size && !startupFailure; n--) spawn();
