@@ -51,6 +51,19 @@ describe('metrics registry', () => {
     assert.equal(sampleValue(samples, 'facelight_inference_seconds_count', { task: 'image' }), 1);
   });
 
+  test('inference tasks not yet finished are a gauge, so a growing queue shows', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    const finish: (() => void)[] = [];
+    const running = [1, 2, 3].map(() => metrics.timeInference('regions', () => new Promise<void>((resolve) => finish.push(resolve))));
+    assert.equal(sampleValue(await read(metrics), 'facelight_analysis_pending_tasks'), 3);
+    finish.shift()!();
+    await running[0];
+    assert.equal(sampleValue(await read(metrics), 'facelight_analysis_pending_tasks'), 2);
+    for (const f of finish) f();
+    await Promise.all(running);
+    assert.equal(sampleValue(await read(metrics), 'facelight_analysis_pending_tasks'), 0);
+  });
+
   test('each verifier has its own registry; process metrics only when asked for', async () => {
     const a = createMetrics({ processMetrics: true });
     const b = createMetrics({ processMetrics: false });

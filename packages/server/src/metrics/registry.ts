@@ -63,6 +63,11 @@ export function createMetrics({ processMetrics }: MetricsOptions): VerifierMetri
     labelNames: ['source', 'code'] as const,
     registers,
   });
+  const pendingTasks = new Gauge({
+    name: 'facelight_analysis_pending_tasks',
+    help: 'Analysis-pool tasks submitted and not finished: running, or queued once there are more than analysis threads.',
+    registers,
+  });
   const activeStreams = new Gauge({
     name: 'facelight_active_streams',
     help: 'Browser streams (WebSockets) open now.',
@@ -81,9 +86,11 @@ export function createMetrics({ processMetrics }: MetricsOptions): VerifierMetri
     apiRefused: (code) => rejected.inc({ source: 'api', code }),
     async timeInference(task, run) {
       const end = inference.startTimer({ task });
+      pendingTasks.inc();
       try {
         return await run();
       } finally {
+        pendingTasks.dec();
         end();
       }
     },
