@@ -8,6 +8,12 @@ import sharp from 'sharp';
 import { MODEL_DIR, loadRgb } from './data.js';
 import { longestStall } from './event-loop.js';
 
+/** A face as a 640x480 camera delivers it. */
+async function cameraFrame() {
+  const { data, width, height } = await loadRgb('obama.jpg');
+  return resize({ data, width, height }, 640, 480);
+}
+
 test('a pool whose models cannot load reports why through ready and refuses work', async () => {
   const pool = createAnalysisPool({ models: { dir: '/nonexistent-facelight-models' }, detection: DEFAULT_DETECTION_POLICY, threads: 1 });
   try {
@@ -39,9 +45,7 @@ test('Dynamic frames: the light analysis is a fraction of the full one, and two 
   const pool = createAnalysisPool({ models: { dir: MODEL_DIR }, detection: DEFAULT_DETECTION_POLICY, threads: 2 });
   try {
     await pool.ready;
-    const { data, width, height } = await loadRgb('obama.jpg');
-    // A 640x480 camera frame.
-    const frame = resize({ data, width, height }, 640, 480);
+    const frame = await cameraFrame();
     const copy = () => ({ ...frame, data: frame.data.slice() });
     const timed = async (n: number, needs: typeof ALL_NEEDS) => {
       const start = performance.now();
@@ -69,8 +73,7 @@ test('a frame decoded in the worker is analysed as if decoded here; bytes that d
   const pool = createAnalysisPool({ models: { dir: MODEL_DIR }, detection: DEFAULT_DETECTION_POLICY, threads: 1 });
   try {
     await pool.ready;
-    const { data, width, height } = await loadRgb('obama.jpg');
-    const frame = resize({ data, width, height }, 640, 480);
+    const frame = await cameraFrame();
     const jpeg = await sharp(frame.data, { raw: { width: 640, height: 480, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
     const local = await pool.analyze(await decodeEncoded(jpeg, 640 * 480), REGIONS_ONLY);
     // A view into a larger buffer, as a frame arrives inside its stream message; it is left intact.
