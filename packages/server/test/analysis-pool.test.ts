@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { ALL_NEEDS, DEFAULT_DETECTION_POLICY, REGIONS_ONLY } from '../src/analysis/analyze-face.js';
 import { createAnalysisPool, UndecodableImageError } from '../src/analysis/pool.js';
 import { resize } from '../src/analysis/raster.js';
-import { decodeEncoded } from '../src/image/normalise.js';
+import { decodeCameraFrame } from '../src/image/normalise.js';
 import sharp from 'sharp';
 import { MODEL_DIR, loadRgb } from './data.js';
 import { longestStall } from './event-loop.js';
@@ -75,7 +75,7 @@ test('a frame decoded in the worker is analysed as if decoded here; bytes that d
     await pool.ready;
     const frame = await cameraFrame();
     const jpeg = await sharp(frame.data, { raw: { width: 640, height: 480, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
-    const local = await pool.analyze(await decodeEncoded(jpeg, 640 * 480), REGIONS_ONLY);
+    const local = await pool.analyze(await decodeCameraFrame(jpeg, 640 * 480), REGIONS_ONLY);
     // A view into a larger buffer, as a frame arrives inside its stream message; it is left intact.
     const message = Buffer.concat([Buffer.alloc(32), jpeg]);
     const view = message.subarray(32);

@@ -21,6 +21,21 @@ export function decodeEncoded(buf: Buffer, maxPixels: number): Promise<RgbImage>
   return toRgb(sharp(buf, { failOn: 'warning', limitInputPixels: maxPixels, sequentialRead: true }).autoOrient());
 }
 
+/**
+ * Decodes a stream frame, a JPEG (which has no alpha), without
+ * `decodeEncoded`'s extra pipeline stages: that saves ~0.25 of ~2 ms in each
+ * of the ~150 decodes of a Dynamic session. libvips still brings grey and CMYK
+ * to sRGB. The orientation tag is ignored: a canvas writes none, and the
+ * frame header's size is checked against the stored one.
+ */
+export async function decodeCameraFrame(buf: Buffer, maxPixels: number): Promise<RgbImage> {
+  const { data, info } = await sharp(buf, { failOn: 'warning', limitInputPixels: maxPixels, sequentialRead: true })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`the frame decoded to ${info.channels} channels instead of 3`);
+  return { data, width: info.width, height: info.height };
+}
+
 /** Brings decoder output (grey or RGB samples) to the same form as `decodeEncoded`. */
 export function normaliseRaw(image: RawImage): Promise<RgbImage> {
   const { data, width, height, channels } = image;

@@ -4,7 +4,7 @@ import { encodeFrame } from '@facelight/protocol';
 import sharp from 'sharp';
 import { REGIONS_ONLY, STREAM_NEEDS, type AnalysisNeeds, type ImageAnalysis, type KnownFace } from '../analysis/analyze-face.js';
 import { UndecodableImageError } from '../analysis/pool.js';
-import { decodeEncoded, type RgbImage } from '../image/normalise.js';
+import { decodeCameraFrame, type RgbImage } from '../image/normalise.js';
 import type { StreamError } from './errors.js';
 import { refusal } from './test-support.js';
 
@@ -16,7 +16,7 @@ const LIMITS: FrameLimits = { maxFrameBytes: 300 * 1024, maxWidth: 640, maxFrame
 /** Decodes as the real pool does before analysing, refusing what does not decode the same way. */
 async function decode(bytes: Uint8Array, maxPixels: number): Promise<RgbImage> {
   try {
-    return await decodeEncoded(Buffer.from(bytes), maxPixels);
+    return await decodeCameraFrame(Buffer.from(bytes), maxPixels);
   } catch {
     throw new UndecodableImageError();
   }
