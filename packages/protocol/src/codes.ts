@@ -93,7 +93,9 @@ export const STREAM_ERROR_CODES = {
   NONCE_MISMATCH: "A frame carries another session's nonce.",
   ORIGIN_NOT_ALLOWED: 'The page that opened the stream is not on the allowed origins.',
   LOCKED_OUT: 'Too many failed scans from this client: try again later.',
+  STREAM_TIMEOUT: 'The stream stayed open longer than a scan can take.',
   SHUTTING_DOWN: 'The verifier is restarting; the session can be retried.',
+  VERIFIER_BUSY: 'The verifier has more frames waiting than it can queue; the session can be retried.',
   STORE_UNAVAILABLE: 'The session store cannot be reached; the session can be retried.',
   INTERNAL_ERROR: 'The verifier failed; the session can be retried.',
 } as const;
@@ -132,6 +134,7 @@ export const API_ERROR_CODES = {
   ORIGIN_NOT_ALLOWED: 'The calling page is not on the allowed origins.',
   STORE_UNAVAILABLE: 'The session store cannot be reached; retry shortly.',
   SHUTTING_DOWN: 'The verifier is shutting down; retry on another instance.',
+  VERIFIER_BUSY: 'The verifier has more images waiting than it can queue; see the Retry-After header.',
   INTERNAL_ERROR: 'The verifier failed unexpectedly.',
 } as const;
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;

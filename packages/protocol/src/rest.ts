@@ -16,10 +16,32 @@ export const UseCaseSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only');
 
+/** Levels of objects and arrays in a session's metadata, itself included. */
+export const MAX_METADATA_DEPTH = 8;
+
+/**
+ * Whether no object or array in `value` lies deeper than `max` levels, walked
+ * without recursion: a body of a few KB can nest thousands deep, and copying
+ * or serialising that overflows the stack.
+ */
+export function nestsWithin(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth > max) return false;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return true;
+}
+
 export const CreateSessionRequestSchema = z.strictObject({
   mode: ModeSchema.optional(),
   useCase: UseCaseSchema.optional(),
-  metadata: z.record(z.string().max(64), z.unknown()).optional(),
+  metadata: z
+    .record(z.string().max(64), z.unknown())
+    .refine((m) => nestsWithin(m, MAX_METADATA_DEPTH), `metadata may nest at most ${MAX_METADATA_DEPTH} levels deep`)
+    .optional(),
 });
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequestSchema>;
 

@@ -6,11 +6,13 @@ import {
   CreateSessionRequestSchema,
   FEEDBACK_CODES,
   FaceMatchRequestSchema,
+  MAX_METADATA_DEPTH,
   RESULT_REASON_CODES,
   SDK_ERROR_CODES,
   STREAM_ERROR_CODES,
   ServerMessageSchema,
   TRUSTED_IMAGE_ERROR_CODES,
+  nestsWithin,
 } from './index.js';
 
 const hello = {
@@ -85,4 +87,21 @@ test('face-match images must be base64; a data URL prefix is tolerated', () => {
   assert.equal(ok.imageA, 'AAAA');
   assert.equal(FaceMatchRequestSchema.safeParse({ imageA: 'not base64!', imageB: 'AAAA' }).success, false);
   assert.equal(FaceMatchRequestSchema.safeParse({ imageA: 'AAAA' }).success, false);
+});
+
+test('nestsWithin counts levels of objects and arrays, scalars aside, to any depth without recursion', () => {
+  assert.equal(nestsWithin('text', 0), true);
+  assert.equal(nestsWithin({ a: 1, b: [2, 3] }, 2), true);
+  assert.equal(nestsWithin({ a: 1, b: [2, 3] }, 1), false);
+  let deep: unknown = [];
+  for (let i = 0; i < 200_000; i++) deep = [deep];
+  assert.equal(nestsWithin(deep, 200_001), true);
+  assert.equal(nestsWithin(deep, 200_000), false);
+  const metadata = (levels: number) => {
+    let value: unknown = { leaf: true };
+    for (let i = 1; i < levels; i++) value = { down: value };
+    return value;
+  };
+  assert.equal(CreateSessionRequestSchema.safeParse({ metadata: metadata(MAX_METADATA_DEPTH) }).success, true);
+  assert.equal(CreateSessionRequestSchema.safeParse({ metadata: metadata(MAX_METADATA_DEPTH + 1) }).success, false);
 });

@@ -50,6 +50,30 @@ describe('sessions', () => {
     }
   });
 
+  test('metadata nested deeper than its limit is a 400, however deep; within it, it is kept', async () => {
+    const nested = (depth: number) => {
+      let value: unknown = 'leaf';
+      for (let i = 0; i < depth; i++) value = { k: value };
+      return value;
+    };
+    // Arrays nest in 2 bytes a level: 4,000 levels fit the body limit.
+    const bodies = [JSON.stringify({ metadata: { deep: nested(8) } }), `{"metadata":{"deep":${'['.repeat(4000)}${']'.repeat(4000)}}}`];
+    for (const body of bodies) {
+      const res = await fetch(`${srv.url}/v1/sessions`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body });
+      assert.equal(res.status, 400, body.slice(0, 60));
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'INVALID_REQUEST');
+    }
+    assert.equal((await createSession({ metadata: { deep: nested(7) } })).status, 201);
+  });
+
+  test('a path that does not decode is a 400 with a code', async () => {
+    for (const path of ['%E0/result', '%zz', 'abc%/trusted-image']) {
+      const res = await fetch(`${srv.url}/v1/sessions/${path}`, { headers: auth() });
+      assert.equal(res.status, 400, path);
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'INVALID_REQUEST');
+    }
+  });
+
   test('a wrong or missing API key is a 401', async () => {
     for (const headers of [auth('wrong-key-0123456789abcdef'), {}, { authorization: 'Basic abc' }]) {
       const res = await fetch(`${srv.url}/v1/sessions`, { method: 'POST', headers, body: '{}' });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { errorHandler } from '../src/http/error-handler.js';
 import { healthRoutes } from '../src/routes/health.js';
@@ -187,6 +188,29 @@ describe('the Redis session store', () => {
     await a.lock(source, 10_000);
     await a.lock(source, 0);
     assert.equal(await b.lockedFor(source), 0);
+  });
+  test('a command Redis refuses fails without the command\'s arguments, so no session data reaches a log', async () => {
+    const admin = new Redis(redis.url);
+    await admin.call('ACL', 'SETUSER', 'no-writes', 'on', '>pw', '~*', '+@all', '-set');
+    const url = new URL(redis.url);
+    url.username = 'no-writes';
+    url.password = 'pw';
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+    const limited = store('test:', url.toString());
+    try {
+      const err = await limited.create(session({ metadata: { marker: 'evidence-pixels-here' } })).then(
+        () => assert.fail('Redis accepted a SET the ACL forbids'),
+        (e: unknown) => e,
+      );
+      assert.match(String((err as Error).message), /NOPERM/);
+      logger.error({ err }, 'request failed');
+      assert.ok(lines.length > 0 && !lines.some((l) => l.includes('evidence-pixels-here')), lines.join('\n'));
+    } finally {
+      await limited.close();
+      await admin.call('ACL', 'DELUSER', 'no-writes');
+      admin.disconnect();
+    }
   });
 });
 

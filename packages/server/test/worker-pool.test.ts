@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createWorkerPool, WorkerPoolError, WorkerTimeoutError } from '../src/workers/pool.js';
+import { createWorkerPool, WorkerPoolBusyError, WorkerPoolError, WorkerTimeoutError } from '../src/workers/pool.js';
 
 const busyWorker = new URL('./fixtures/busy-worker.ts', import.meta.url);
 
@@ -29,7 +29,7 @@ test('a full queue refuses work at once', async () => {
     const running = pool.run(300);
     await new Promise((r) => setTimeout(r, 50));
     const queued = pool.run(1);
-    await assert.rejects(pool.run(1), WorkerPoolError);
+    await assert.rejects(pool.run(1), WorkerPoolBusyError);
     assert.deepEqual(await Promise.all([running, queued]), [300, 1]);
   } finally {
     await pool.close();

@@ -185,8 +185,9 @@ export class RedisSessionStore implements SessionStore {
     try {
       return await command(this.redis);
     } catch (err) {
-      if (err instanceof ReplyError && !UNAVAILABLE_REPLY.test((err as Error).message)) throw err;
-      throw new StoreUnavailableError('the session store cannot be reached', { cause: err });
+      const reason = withoutCommand(err);
+      if (err instanceof ReplyError && !UNAVAILABLE_REPLY.test(reason.message)) throw reason;
+      throw new StoreUnavailableError('the session store cannot be reached', { cause: reason });
     }
   }
 
@@ -215,6 +216,15 @@ export class RedisSessionStore implements SessionStore {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * ioredis hangs the failed command on its errors, arguments included: a
+ * session's JSON, with its evidence frame, would reach the log with them.
+ */
+function withoutCommand(err: unknown): Error {
+  const { name, message, stack } = err instanceof Error ? err : new Error(String(err));
+  return Object.assign(new Error(message), { name, stack });
 }
 
 /** Redis wants whole milliseconds. */

@@ -42,7 +42,12 @@ export class WorkerTimeoutError extends Error {
 }
 /** The pool cannot take the task: closed, full, or its workers cannot start. */
 export class WorkerPoolError extends Error {
-  override readonly name = 'WorkerPoolError';
+  override readonly name: string = 'WorkerPoolError';
+}
+
+/** The queue is full: the process has more work waiting than it takes on, and the caller may retry later. */
+export class WorkerPoolBusyError extends WorkerPoolError {
+  override readonly name = 'WorkerPoolBusyError';
 }
 
 /**
@@ -193,7 +198,7 @@ export function createWorkerPool<Req, Res>(opts: WorkerPoolOptions): WorkerPool<
     run(task, transfer = []) {
       if (closed) return Promise.reject(new WorkerPoolError(`the ${name} pool is closed`));
       if (startupFailure) return Promise.reject(startupFailure);
-      if (queue.length >= maxQueue) return Promise.reject(new WorkerPoolError(`the ${name} queue is full`));
+      if (queue.length >= maxQueue) return Promise.reject(new WorkerPoolBusyError(`the ${name} queue is full`));
       return new Promise<Res>((resolve, reject) => {
         queue.push({ task, transfer, resolve, reject });
         pump();
