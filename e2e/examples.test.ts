@@ -51,6 +51,9 @@ test('the script-tag example works from another origin through the integrator ba
     const page = await browser.context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
     await page.goto(pageUrl);
+    // The page loaded the SDK pinned to the build's hash, not merely from the verifier.
+    const sri = readFileSync(`${repo}packages/web/dist/facelight.js.sri`, 'utf8').trim();
+    assert.equal(await page.getAttribute('script[src$="facelight.js"]', 'integrity'), sri);
     await page.click('#go');
     await page.waitForFunction(() => document.getElementById('outcome')?.textContent, undefined, { timeout: 60_000 });
     assert.equal(await page.textContent('#outcome'), 'Verified.');

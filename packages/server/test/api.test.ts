@@ -74,6 +74,14 @@ describe('sessions', () => {
     }
   });
 
+  test("responses carry helmet's headers", async () => {
+    const res = await fetch(`${srv.url}/v1/sessions`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(res.headers.get('x-frame-options'), 'SAMEORIGIN');
+    assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    assert.equal(res.headers.get('x-powered-by'), null);
+  });
+
   test('a wrong or missing API key is a 401', async () => {
     for (const headers of [auth('wrong-key-0123456789abcdef'), {}, { authorization: 'Basic abc' }]) {
       const res = await fetch(`${srv.url}/v1/sessions`, { method: 'POST', headers, body: '{}' });
