@@ -1,7 +1,21 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { NextFunction, RequestHandler, Response } from 'express';
 import type { ApiKeyConfig } from '../config.js';
 import { ApiError } from './api-error.js';
+
+/** Answers a refused key in apiKeyAuth's place: with `unauthorized` (the 401) or another error. */
+export type RefusalListener = (unauthorized: ApiError, answer: NextFunction) => void | Promise<void>;
+
+const refusalListeners = new WeakMap<Response, RefusalListener>();
+
+/**
+ * Lets a limiter mounted before apiKeyAuth hear of a refused key on this
+ * response, and answer it (see failedAuthLimit): only the key check knows
+ * which requests were refused, and only once they are.
+ */
+export function onKeyRefused(res: Response, listener: RefusalListener): void {
+  refusalListeners.set(res, listener);
+}
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
@@ -18,7 +32,11 @@ export function apiKeyAuth(keys: readonly ApiKeyConfig[]): RequestHandler {
     const presented = digest(match?.[1] ?? '');
     let found: string | undefined;
     for (const k of known) if (timingSafeEqual(k.digest, presented) && match) found = k.id;
-    if (!found) return next(new ApiError(401, 'UNAUTHORIZED', 'missing or invalid API key'));
+    if (!found) {
+      const unauthorized = new ApiError(401, 'UNAUTHORIZED', 'missing or invalid API key');
+      const listener = refusalListeners.get(res);
+      return listener ? listener(unauthorized, next) : next(unauthorized);
+    }
     res.locals.apiKeyId = found;
     next();
   };

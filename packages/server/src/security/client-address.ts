@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 export interface StreamClient {
   /** The Origin header; undefined for non-browser clients. */
   origin?: string;
-  /** `scheme://host` the request was addressed to, for the same-origin check. */
+  /** `scheme://host` the request was addressed to (at the trusted proxy, if any), for the same-origin check. */
   self: string;
   /** The client's address: the TCP peer, or what trusted proxies say it is (`trustProxy`). */
   ip: string;
@@ -22,10 +22,28 @@ export function compileProxyTrust(setting: Config['trustProxy']): ProxyTrust {
 }
 
 export function streamClient(req: IncomingMessage, trust: ProxyTrust): StreamClient {
-  const secure = 'encrypted' in req.socket && Boolean(req.socket.encrypted);
   return {
     ...(typeof req.headers.origin === 'string' ? { origin: req.headers.origin } : {}),
-    self: `${secure ? 'https' : 'http'}://${req.headers.host ?? ''}`,
+    self: ownOrigin(req, trust),
     ip: req.socket.remoteAddress ? proxyaddr(req, trust) : 'unknown',
   };
+}
+
+/**
+ * What Express makes of `${req.protocol}://${req.host}` for REST, so that both
+ * see the same own origin: behind a TLS-terminating proxy the page's origin is
+ * the one the proxy was asked for. Only a proxy `trustProxy` believes may say
+ * so; from anyone else the headers are the client's own word.
+ */
+function ownOrigin(req: IncomingMessage, trust: ProxyTrust): string {
+  const peer = req.socket.remoteAddress;
+  const proxied = peer !== undefined && trust(peer, 0);
+  const forwarded = (name: 'x-forwarded-proto' | 'x-forwarded-host') => (proxied ? firstValue(req.headers[name]) : undefined);
+  const secure = 'encrypted' in req.socket && Boolean(req.socket.encrypted);
+  return `${forwarded('x-forwarded-proto') || (secure ? 'https' : 'http')}://${forwarded('x-forwarded-host') || req.headers.host || ''}`;
+}
+
+/** A proxy chain may list several values; the first is the one the client sent to the outermost proxy. */
+function firstValue(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' ? header.split(',')[0]!.trim() : undefined;
 }
