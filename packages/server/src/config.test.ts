@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, DEFAULT_DYNAMIC_CHALLENGE, DEFAULT_EXPRESS_CHALLENGE, dynamicSettings, expressSettings, parseConfig } from './config.js';
+import { ConfigError, DEFAULT_DYNAMIC_CHALLENGE, DEFAULT_EXPRESS_CHALLENGE, dynamicSettings, expressSettings, loadConfig, parseConfig } from './config.js';
 import { DEFAULT_DYNAMIC_DECISION } from './decision/dynamic.js';
 import { DEFAULT_EXPRESS_DECISION } from './decision/express.js';
 
@@ -8,7 +11,7 @@ const base = { apiKeys: [{ id: 'k', key: 'a-key-of-sixteen-chars' }] };
 
 test('stream limits and Express settings have defaults', () => {
   const config = parseConfig(base);
-  assert.deepEqual(config.stream, { helloTimeoutMs: 5000, alignTimeoutMs: 60_000, idleTimeoutMs: 10_000, maxFrameBytes: 300 * 1024 });
+  assert.deepEqual(config.stream, { helloTimeoutMs: 5000, alignTimeoutMs: 60_000, idleTimeoutMs: 10_000, lifetimeMarginMs: 30_000, maxFrameBytes: 300 * 1024 });
   assert.deepEqual(expressSettings(config), { ...DEFAULT_EXPRESS_CHALLENGE, decision: DEFAULT_EXPRESS_DECISION });
 });
 
@@ -76,4 +79,14 @@ test('invalid Dynamic settings stop the start, naming the field and the reason',
       `${field} ${why}`,
     );
   }
+});
+
+test("FACELIGHT_REDIS_URL replaces the file's Redis URL only, keeping its key prefix and timeout", () => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'facelight-config-')), 'config.json');
+  const keys = { apiKeys: [{ id: 'a', key: 'k'.repeat(24) }] };
+  writeFileSync(file, JSON.stringify({ ...keys, store: { kind: 'redis', url: 'redis://file:6379', keyPrefix: 'shop:', commandTimeoutMs: 500 } }));
+  assert.deepEqual(loadConfig({ FACELIGHT_REDIS_URL: 'redis://env:6379' }, file).store, { kind: 'redis', url: 'redis://env:6379', keyPrefix: 'shop:', commandTimeoutMs: 500 });
+  writeFileSync(file, JSON.stringify(keys));
+  const store = loadConfig({ FACELIGHT_REDIS_URL: 'redis://env:6379' }, file).store;
+  assert.equal(store.kind === 'redis' && store.url, 'redis://env:6379');
 });

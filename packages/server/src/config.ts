@@ -249,6 +249,13 @@ export const ConfigSchema = z.strictObject({
       alignTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
       /** Once frames flow, the longest silence allowed between two messages. */
       idleTimeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+      /**
+       * A stream ends (STREAM_TIMEOUT) this long after its hello plus
+       * alignTimeoutMs plus the capture's duration, and before its session
+       * expires, however busy its client keeps it: room for a slow uplink to
+       * deliver the frames.
+       */
+      lifetimeMarginMs: z.number().int().min(1000).max(600_000).default(30_000),
       /** Bytes of one binary frame, header included; a 640x480 JPEG at quality 0.85 is 40–80 KB. */
       maxFrameBytes: z.number().int().min(1024).max(FRAME_LIMITS.maxFrameBytes).default(300 * 1024),
     })
@@ -271,7 +278,9 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   /**
    * Which proxies in front of the verifier to believe about the client's
-   * address (X-Forwarded-For), as Express's "trust proxy": false (none, the
+   * address (X-Forwarded-For) and, for the same-origin check, which scheme and
+   * host the client asked for (X-Forwarded-Proto, X-Forwarded-Host), as
+   * Express's "trust proxy": false (none, the
    * TCP peer is the client), a hop count, or addresses/subnets ("loopback",
    * "10.0.0.0/8"). Behind a load balancer, rate limits and the lockout need it,
    * or every client shares the balancer's address.
@@ -459,7 +468,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, configFile?: string): Config 
   if (env.FACELIGHT_MODEL_DIR) fromEnv.modelDir = env.FACELIGHT_MODEL_DIR;
   if (env.FACELIGHT_LOG_LEVEL) fromEnv.logLevel = env.FACELIGHT_LOG_LEVEL;
   if (env.FACELIGHT_ANALYSIS_THREADS) fromEnv.analysisThreads = Number(env.FACELIGHT_ANALYSIS_THREADS);
-  if (env.FACELIGHT_REDIS_URL) fromEnv.store = { kind: 'redis', url: env.FACELIGHT_REDIS_URL };
+  if (env.FACELIGHT_REDIS_URL) {
+    // Only the URL: the file's key prefix and timeout still apply (deployments sharing a Redis keep their own keys).
+    const fileStore = fromFile.store as { kind?: unknown } | undefined;
+    fromEnv.store = { ...(fileStore?.kind === 'redis' ? fileStore : {}), kind: 'redis', url: env.FACELIGHT_REDIS_URL };
+  }
   return parseConfig({ ...fromFile, ...fromEnv });
 }
 

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { createHash, webcrypto } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { challengeSigningInput, type ChallengeMessage } from '@facelight/protocol';
-import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { MemorySessionStore } from '../src/sessions/store.js';
 import { API_KEY, auth, startTestServer, type TestServer } from './server.js';
 import { StreamClient, createSession, getResult, helloMessage, photoFrames, type TestFrame } from './stream-support.js';
+import { capturingLogger } from './log-capture.js';
 
 let frames: TestFrame[];
 before(async () => {
@@ -111,13 +110,7 @@ describe('tokens, signatures, retention and audit', () => {
   const store = new MemorySessionStore();
   const lines: Record<string, unknown>[] = [];
   before(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
-    const logger = pino({ level: 'info' }, sink);
+    const logger = capturingLogger(lines);
     // The test reads the store and the log.
     srv = await startTestServer({ retentionSeconds: 120, security: { lockout: { enabled: false }, clientTokenTtlSeconds: 1 } }, { store, logger });
   });

@@ -4,6 +4,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { encodeFrame, STREAM_ERROR_CODES, type ServerMessage } from '@facelight/protocol';
 import sharp from 'sharp';
 import { concat, forEachCase, mutateBytes, mutateJson, randomJson, type Rng } from '../../protocol/src/fuzz-support.js';
+import { MAX_TEXT_BYTES } from '../src/stream/connection.js';
 import { startTestServer, TEST_SECURITY, type TestServer } from './server.js';
 import {
   StreamClient,
@@ -29,8 +30,6 @@ import {
 
 const SEED = 0x57_4ea3;
 const CASES_PER_STATE = 100;
-/** The verifier's limit on one text message (stream/connection.ts). */
-const MAX_TEXT_BYTES = 64 * 1024;
 const MAX_FRAME_BYTES = 300 * 1024;
 /** Close codes ws itself uses for a broken WebSocket protocol: bad UTF-8 (1007), too large (1009), malformed (1002). */
 const WS_PROTOCOL_CLOSES = [1002, 1007, 1009];

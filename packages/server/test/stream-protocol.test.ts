@@ -146,12 +146,22 @@ describe('stream messages', () => {
     }
   });
 
-  test('a frame before hello: UNEXPECTED_MESSAGE', async () => {
-    const session = await createSession(srv);
-    const client = await StreamClient.open(srv, session.sessionId);
-    client.sendBinary(frameBytes(frames[0]!, 0, 'no-challenge-yet'));
-    await client.expectError('UNEXPECTED_MESSAGE');
-    await expectPending(session.sessionId);
+  test('a frame before hello: UNEXPECTED_MESSAGE; one larger than a hello can be, the connection is cut', async () => {
+    {
+      const session = await createSession(srv);
+      const client = await StreamClient.open(srv, session.sessionId);
+      // Small enough to be read: until the challenge no message may be larger than a hello.
+      client.sendBinary(encodeFrame({ type: 'frame', nonce: 'no-challenge-yet', seq: 0, t: 0, w: 640, h: 480 }, frames[0]!.jpeg.subarray(0, 4096)));
+      await client.expectError('UNEXPECTED_MESSAGE');
+      await expectPending(session.sessionId);
+    }
+    {
+      const session = await createSession(srv);
+      const client = await StreamClient.open(srv, session.sessionId);
+      client.sendBinary(frameBytes(frames[0]!, 0, 'no-challenge-yet'));
+      assert.equal((await client.closed).code, 1009);
+      await expectPending(session.sessionId);
+    }
   });
 
   test('a second hello, a colour report in Express, or a frame after done: UNEXPECTED_MESSAGE', async () => {

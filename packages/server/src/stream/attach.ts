@@ -1,10 +1,9 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import { FRAME_LIMITS } from '@facelight/protocol';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { compileProxyTrust, streamClient } from '../security/client-address.js';
-import { StreamConnection, type StreamDeps } from './connection.js';
+import { MAX_TEXT_BYTES, StreamConnection, type StreamDeps } from './connection.js';
 
 export interface StreamAttachOptions {
   /** Where the verifier's router is mounted, e.g. "/facelight"; the stream is then at /facelight/v1/sessions/{id}/stream. */
@@ -35,9 +34,9 @@ export function createStreamEndpoint(deps: StreamDeps, isReady: () => boolean): 
   const trust = compileProxyTrust(deps.config.trustProxy);
   const wss = new WebSocketServer({
     noServer: true,
-    // Up to twice the frame limit the client gets a coded FRAME_TOO_LARGE; beyond that ws
-    // cuts the connection (1009) before buffering the message whole.
-    maxPayload: 2 * (deps.config.stream.maxFrameBytes + FRAME_LIMITS.maxHeaderBytes),
+    // Until its challenge a stream may send nothing larger than a hello: ws cuts (1009) a larger
+    // message before buffering it. The challenge raises the stream's own limit for its frames.
+    maxPayload: MAX_TEXT_BYTES,
     // JPEG does not compress, and inflating is a memory risk.
     perMessageDeflate: false,
     clientTracking: false,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   challengeSigningInput,
   ClientMessageSchema,
+  FRAME_LIMITS,
   type Camera,
   type ChallengeMessage,
   type ClientMessage,
@@ -47,8 +48,27 @@ export interface StreamDeps {
   now?: () => number;
 }
 
-/** A hello with its device signals is about 1 KB; no text message needs more than this. */
-const MAX_TEXT_BYTES = 64 * 1024;
+/**
+ * The largest hello the schema accepts, as a browser's JSON.stringify writes it
+ * (every string at its longest, in characters of three UTF-8 bytes), is 45,651
+ * bytes; a real one is about 1 KB, and no other text message comes near.
+ * Until the challenge it is also the limit of every message (see allowFrames).
+ */
+export const MAX_TEXT_BYTES = 48 * 1024;
+
+/** A user switches cameras a few times while aligning; more is a client re-arming the timers to hold the stream. */
+const MAX_CAMERA_CHANGES = 8;
+/**
+ * Text messages in a burst, then per second: above the pace of a Dynamic
+ * capture's colour reports (one per colour of at least 100 ms), far below wire speed.
+ */
+const TEXT_BURST = 10;
+const TEXT_PER_SECOND = 10;
+/** A stream ends this long before its session expires, so that its failure is stored while the session still exists. */
+const EXPIRY_MARGIN_MS = 1000;
+
+/** Stream errors that end a claimed session as PROTOCOL_VIOLATION without the client being at fault: the verifier's own, and a session gone from under the stream. */
+const NOT_THE_CLIENTS: readonly StreamErrorCode[] = ['INTERNAL_ERROR', 'STORE_UNAVAILABLE', 'SHUTTING_DOWN', 'VERIFIER_BUSY', 'SESSION_NOT_FOUND'];
 
 type State = 'hello' | 'authenticating' | 'capturing' | 'deciding' | 'ended';
 
@@ -82,7 +102,12 @@ const FRAME_BUDGET_FACTOR = 1.5;
 export class StreamConnection {
   private state: State = 'hello';
   private timer: NodeJS.Timeout | undefined;
+  private lifetime: NodeJS.Timeout | undefined;
   private claim: Claim | undefined;
+  private cameraChanges = 0;
+  private readonly texts: TokenBucket;
+  /** Settles once the opening is allowed; the hello waits for it. */
+  private readonly admission: Promise<void>;
   private readonly log: Logger;
   private readonly now: () => number;
 
@@ -94,10 +119,10 @@ export class StreamConnection {
   ) {
     this.now = deps.now ?? Date.now;
     this.log = deps.logger.child({ sessionId });
+    this.texts = new TokenBucket(TEXT_BURST, TEXT_PER_SECOND, this.now());
     this.arm(deps.config.stream.helloTimeoutMs, 'HELLO_TIMEOUT', 'no hello arrived in time');
-    if (!originAllowed(client.origin, client.self, deps.config.security.allowedOrigins)) {
-      void this.fail(new StreamError('ORIGIN_NOT_ALLOWED', `pages at ${client.origin ?? '(none)'} may not open a stream: add the origin to security.allowedOrigins`));
-    }
+    this.admission = this.admit();
+    this.admission.catch((err: unknown) => this.fail(err));
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     // ws has already closed the socket with its own code (1009 payload too large, 1002/1007 malformed).
     ws.on('error', (err) => {
@@ -120,6 +145,22 @@ export class StreamConnection {
     await this.claim?.intake.settled();
   }
 
+  /**
+   * Every opening counts against the streams per address, whatever its hello
+   * will be: an address cannot hold more sockets than that, each for up to
+   * helloTimeoutMs, without ever presenting a token.
+   */
+  private async admit(): Promise<void> {
+    const { client, deps } = this;
+    if (!originAllowed(client.origin, client.self, deps.config.security.allowedOrigins)) {
+      throw new StreamError('ORIGIN_NOT_ALLOWED', `pages at ${client.origin ?? '(none)'} may not open a stream: add the origin to security.allowedOrigins`);
+    }
+    const limit = deps.config.security.rateLimit.streamsPerIpPerMinute;
+    // Like the REST limits, an unreachable store lets the opening through: the hello meets STORE_UNAVAILABLE anyway.
+    const openings = deps.openings ? await deps.openings.hit(client.ip).catch(() => 0) : 0;
+    if (openings > limit) throw new StreamError('RATE_LIMITED', `more than ${limit} streams a minute from this address`);
+  }
+
   private onMessage(data: RawData, isBinary: boolean): void {
     if (this.state === 'ended') return;
     // Binary type 'nodebuffer' (the default) delivers every message as one Buffer.
@@ -127,6 +168,7 @@ export class StreamConnection {
     try {
       if (this.state === 'capturing') this.arm(this.deps.config.stream.idleTimeoutMs, 'IDLE_TIMEOUT', 'the client went silent');
       if (isBinary) return this.onFrame(bytes);
+      if (!this.texts.take(this.now())) throw new StreamError('RATE_LIMITED', `text messages arrive faster than ${TEXT_PER_SECOND} a second`);
       const message = parseClientMessage(bytes);
       switch (message.type) {
         case 'hello':
@@ -140,6 +182,7 @@ export class StreamConnection {
         case 'camera': {
           if (this.state !== 'capturing' || !this.claim) throw unexpected('camera', 'no capture is waiting to start');
           if (this.claim.intake.count > 0 || (this.claim.dynamic?.displays.times.length ?? 0) > 0) throw unexpected('camera', 'the capture has started');
+          if (++this.cameraChanges > MAX_CAMERA_CHANGES) throw new StreamError('RATE_LIMITED', `more than ${MAX_CAMERA_CHANGES} camera changes`);
           // The signals are the hello's; only the camera in use changed.
           this.claim.device = this.deviceFindings(message.camera, this.claim.signals);
           return;
@@ -171,16 +214,15 @@ export class StreamConnection {
   }
 
   private async authenticate(hello: HelloMessage): Promise<void> {
+    const helloAt = this.now();
     this.state = 'authenticating';
-    this.clearTimer();
+    this.clearTimers();
+    await this.admission;
     const { store, config, signingKey } = this.deps;
     // The signature first: a forged or misdirected token costs no store round trip.
     const token = checkClientToken(signingKey, hello.token, this.sessionId, this.now());
     if (!token.ok) throw new StreamError(token.code, token.message);
-    const { rateLimit, lockout } = config.security;
-    if (this.deps.openings && (await this.deps.openings.hit(this.client.ip)) > rateLimit.streamsPerIpPerMinute) {
-      throw new StreamError('RATE_LIMITED', `more than ${rateLimit.streamsPerIpPerMinute} streams a minute from this address`);
-    }
+    const { lockout } = config.security;
     const locked = lockout.enabled ? await store.lockedFor(this.client.ip) : 0;
     if (locked > 0) throw new StreamError('LOCKED_OUT', `too many failed scans from this address: try again in ${Math.ceil(locked / 60_000)} min`);
     const session = await store.get(this.sessionId);
@@ -205,8 +247,10 @@ export class StreamConnection {
     const trusted = claimed.trusted ? { trusted: Float32Array.from(claimed.trusted.embedding) } : {};
     const who = { apiKeyId: claimed.apiKeyId, ...(claimed.useCase === undefined ? {} : { useCase: claimed.useCase }), signals: hello.signals, device: this.deviceFindings(hello.camera, hello.signals) };
     let challenge: ChallengeMessage;
+    let captureMs: number;
     if (dynamic && colors) {
       const capture = dynamicCapture(dynamic, colors);
+      captureMs = capture.durationMs;
       const displays = new DisplayLog(colors);
       const plan = new DynamicPlan(colors, displays, { heavyEvery: dynamic.heavyEvery, maxDelayMs: dynamic.decision.maxDelayMs });
       this.claim = {
@@ -220,6 +264,7 @@ export class StreamConnection {
       challenge = { type: 'challenge', mode: 'dynamic', nonce, oval: dynamic.oval, capture, colors };
     } else {
       const settings = expressSettings(config, claimed.useCase);
+      captureMs = settings.capture.durationMs;
       this.claim = {
         nonce,
         mode: 'express',
@@ -233,9 +278,23 @@ export class StreamConnection {
     // The client left while the session was being claimed.
     if (this.state !== 'authenticating') return this.storeFailure('CLIENT_DISCONNECTED');
     this.state = 'capturing';
+    allowFrames(this.ws, config.stream.maxFrameBytes);
     this.send({ ...challenge, signature: signingKey.sign(challengeSigningInput(this.sessionId, challenge)) });
     this.arm(config.stream.alignTimeoutMs, 'IDLE_TIMEOUT', 'no frame arrived after the challenge');
+    this.limitLifetime(helloAt, captureMs, claimed.expiresAt);
     this.log.info({ useCase: claimed.useCase, mode: challenge.mode }, 'stream started');
+  }
+
+  /**
+   * However busy its client keeps it (every message re-arms the idle timer),
+   * a stream ends once no scan can still be running in it, and before its
+   * session expires.
+   */
+  private limitLifetime(helloAt: number, captureMs: number, sessionExpiresAt: number): void {
+    const { alignTimeoutMs, lifetimeMarginMs } = this.deps.config.stream;
+    const endsAt = Math.min(helloAt + alignTimeoutMs + captureMs + lifetimeMarginMs, sessionExpiresAt - EXPIRY_MARGIN_MS);
+    const timeout = new StreamError('STREAM_TIMEOUT', 'the stream stayed open longer than a scan can take');
+    this.lifetime = setTimeout(() => void this.fail(timeout), Math.max(0, endsAt - this.now()));
   }
 
   /**
@@ -267,7 +326,8 @@ export class StreamConnection {
       if (clock) dynamic.displays.checkAll(clock);
     }
     this.state = 'deciding';
-    this.clearTimer();
+    // From `done` on, only the verifier's own work is left.
+    this.clearTimers();
     await claim.intake.settled();
     if (this.state !== 'deciding') return; // a frame failed meanwhile
     const { intake } = claim;
@@ -289,7 +349,7 @@ export class StreamConnection {
     if (!stored) throw new StreamError('SESSION_NOT_FOUND', 'the session expired or was deleted before its result was stored');
     this.end();
     this.deps.metrics.sessionEnded(claim.mode, decision.status, decision.reasons, (performance.now() - doneAt) / 1000);
-    this.audit(decision, signals);
+    this.audit(decision, 'session decided', signals.weight);
     if (decision.status === 'FAILURE' && !decision.retry) await this.countFailure();
     // Status and a retry hint only: scores and reasons are for the integrator's backend.
     this.send({ type: 'result', status: decision.status, ...(decision.retry ? { retry: { code: decision.retry } } : {}) });
@@ -297,11 +357,12 @@ export class StreamConnection {
   }
 
   /**
-   * One audit entry per decision: who, what was decided and why — for Dynamic
-   * the reflection check's measurements, so a FLAT_SURFACE or a weak
-   * reflection can be explained afterwards; never images or tokens.
+   * One audit entry per claimed session, decided or failed: who, what was
+   * decided and why — for Dynamic the reflection check's measurements, so a
+   * FLAT_SURFACE or a weak reflection can be explained afterwards; never
+   * images or tokens.
    */
-  private audit(decision: Verdict, signals: SignalVerdict): void {
+  private audit(decision: Omit<Verdict, 'retry' | 'reasons'> & { reasons: (ResultReasonCode | StreamErrorCode)[] }, message: 'session decided' | 'session failed', signalWeight?: number): void {
     const claim = this.claim!;
     this.log.info(
       {
@@ -313,14 +374,14 @@ export class StreamConnection {
           status: decision.status,
           reasons: decision.reasons,
           scores: decision.scores,
-          signalWeight: signals.weight,
+          signalWeight,
           frames: claim.intake.count,
           delayMs: decision.reflection?.delayMs,
           ...(decision.outcome?.metrics ? { reflection: { checks: rounded(decision.outcome.checks), metrics: rounded(decision.outcome.metrics) } } : {}),
           client: this.client.ip,
         },
       },
-      'session decided',
+      message,
     );
   }
 
@@ -348,31 +409,40 @@ export class StreamConnection {
     this.send({ type: 'error', code: error.code, message: error.message });
     this.deps.metrics.streamRefused(error.code);
     this.ws.close(closeCode ?? closeCodeFor(error.code));
-    await this.endClaim(abortReason(error.code));
+    await this.endClaim(abortReason(error.code), error.code);
   }
 
-  /** Ends the connection; a claimed session fails with `reason`. */
-  private async endClaim(reason: ResultReasonCode): Promise<void> {
+  /** Ends the connection; a claimed session fails with `reason`, caused by the stream error `code` if any. */
+  private async endClaim(reason: ResultReasonCode, code?: StreamErrorCode): Promise<void> {
     if (this.state === 'ended') return;
     // A close during authentication is settled by authenticate() itself once its claim resolves.
     this.end();
-    if (this.claim) await this.storeFailure(reason);
+    if (this.claim) await this.storeFailure(reason, code);
   }
 
   private end(): void {
     this.state = 'ended';
-    this.clearTimer();
+    this.clearTimers();
     this.claim?.intake.close();
   }
 
-  private async storeFailure(reason: ResultReasonCode): Promise<void> {
+  /**
+   * The audit entry names the stream error, which says more than the stored
+   * reason. A protocol violation counts towards the lockout like a failed
+   * decision, or breaking the protocol on purpose would be a free way to probe
+   * the verifier; a client that leaves or goes silent (CLIENT_DISCONNECTED)
+   * does not, as a user's network drops too.
+   */
+  private async storeFailure(reason: ResultReasonCode, code?: StreamErrorCode): Promise<void> {
+    const claim = this.claim!;
     try {
-      await this.store(this.result({ status: 'FAILURE', reasons: [reason], scores: { liveness: 0 } }, this.claim?.intake.evidence), 'failed');
-      this.deps.metrics.sessionEnded(this.claim!.mode, 'FAILURE', [reason]);
-      this.log.info({ reason }, 'session failed');
+      await this.store(this.result({ status: 'FAILURE', reasons: [reason], scores: { liveness: 0 } }, claim.intake.evidence), 'failed');
+      this.deps.metrics.sessionEnded(claim.mode, 'FAILURE', [reason]);
+      this.audit({ status: 'FAILURE', reasons: [code ?? reason], scores: { liveness: 0 } }, 'session failed');
     } catch (err) {
       this.log.error({ err }, 'cannot store the failed session');
     }
+    if (reason === 'PROTOCOL_VIOLATION' && !(code && NOT_THE_CLIENTS.includes(code))) await this.countFailure();
   }
 
   /** Stores the result unless another outcome got there first; false when the session is gone. */
@@ -411,13 +481,49 @@ export class StreamConnection {
   }
 
   private arm(ms: number, code: StreamErrorCode, message: string): void {
-    this.clearTimer();
+    clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.fail(new StreamError(code, message)), ms);
   }
 
-  private clearTimer(): void {
+  private clearTimers(): void {
     clearTimeout(this.timer);
-    this.timer = undefined;
+    clearTimeout(this.lifetime);
+  }
+}
+
+/**
+ * From the challenge on, frames may come: up to twice the frame limit the
+ * client gets a coded FRAME_TOO_LARGE; beyond that ws cuts the connection
+ * (1009) before buffering the message whole. ws takes one limit per server
+ * (attach.ts sets MAX_TEXT_BYTES), so a connection's own is its receiver's
+ * `_maxPayload`: ws internals since ws 3, not in its types. Should they change,
+ * every stream fails here (test/stream-abuse.test.ts) rather than any
+ * connection getting a larger limit unnoticed.
+ */
+function allowFrames(ws: WebSocket, maxFrameBytes: number): void {
+  const receiver = (ws as unknown as { _receiver?: { _maxPayload?: unknown } })._receiver;
+  if (typeof receiver?._maxPayload !== 'number') throw new Error("ws keeps no per-connection payload limit: cannot allow this stream's frames");
+  receiver._maxPayload = 2 * (maxFrameBytes + FRAME_LIMITS.maxHeaderBytes);
+}
+
+/** `burst` takes at once, then `perSecond`. */
+class TokenBucket {
+  private tokens: number;
+
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+    private refilledAt: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  take(now: number): boolean {
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.perSecond) / 1000);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
   }
 }
 
