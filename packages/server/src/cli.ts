@@ -59,8 +59,16 @@ function shutdown(graceMs: number): Promise<void> {
   return stopping;
 }
 
+// Handled for good rather than once: as PID 1 (a container without an init)
+// a signal Node no longer handles is ignored by the kernel, not fatal.
+const received = new Set<NodeJS.Signals>();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (received.has(signal)) {
+      verifier.logger.warn({ signal }, 'second signal: stopping now');
+      process.exit(1);
+    }
+    received.add(signal);
     verifier.logger.info({ signal, graceSeconds: config.shutdownGraceSeconds }, 'shutting down');
     void shutdown(config.shutdownGraceSeconds * 1000);
   });

@@ -90,3 +90,11 @@ test("FACELIGHT_REDIS_URL replaces the file's Redis URL only, keeping its key pr
   const store = loadConfig({ FACELIGHT_REDIS_URL: 'redis://env:6379' }, file).store;
   assert.equal(store.kind === 'redis' && store.url, 'redis://env:6379');
 });
+
+test('a trustProxy that Express cannot compile stops the start, naming the field', () => {
+  const keys = { apiKeys: [{ id: 'a', key: 'k'.repeat(24) }] };
+  for (const trustProxy of ['loopbak', ['10.0.0.0/8', '300.1.1.1']]) {
+    assert.throws(() => parseConfig({ ...keys, trustProxy }), (err: unknown) => err instanceof ConfigError && /trustProxy: each entry must be/.test(err.message));
+  }
+  for (const trustProxy of [false, 2, 'loopback, 10.0.0.0/8', ['uniquelocal', '::1']]) assert.deepEqual(parseConfig({ ...keys, trustProxy }).trustProxy, trustProxy);
+});

@@ -8,6 +8,7 @@ import { DEFAULT_TRUSTED_IMAGE_LIMITS } from './analysis/trusted-image-checks.js
 import { DEFAULT_EXPRESS_DECISION, type ExpressDecisionLimits } from './decision/express.js';
 import { DEFAULT_DYNAMIC_DECISION, type DynamicDecisionLimits } from './decision/dynamic.js';
 import { paletteProblem, type ColorSequenceSettings, type Rgb8 } from './challenge/colors.js';
+import { compileProxyTrust } from './security/client-address.js';
 
 const repoModels = fileURLToPath(new URL('../../../models', import.meta.url));
 const repoDemo = fileURLToPath(new URL('../../../examples/demo', import.meta.url));
@@ -285,7 +286,10 @@ export const ConfigSchema = z.strictObject({
    * "10.0.0.0/8"). Behind a load balancer, rate limits and the lockout need it,
    * or every client shares the balancer's address.
    */
-  trustProxy: z.union([z.boolean(), z.number().int().min(0).max(10), z.string().min(1), z.array(z.string().min(1))]).default(false),
+  trustProxy: z
+    .union([z.boolean(), z.number().int().min(0).max(10), z.string().min(1), z.array(z.string().min(1))])
+    .default(false)
+    .refine(compilesAsProxyTrust, 'each entry must be an IP address, a subnet (10.0.0.0/8) or one of "loopback", "linklocal", "uniquelocal"'),
   /** Where sessions, nonces and results live: one process (memory) or shared by several (redis). */
   store: StoreSchema.default({ kind: 'memory' }),
   /** Results (and evidence) are erased this long after the session ends; DELETE erases at once. */
@@ -486,4 +490,14 @@ function parseApiKeys(value: string): { id: string; key: string }[] {
       const sep = entry.indexOf(':');
       return sep > 0 ? { id: entry.slice(0, sep), key: entry.slice(sep + 1) } : { id: `key${i + 1}`, key: entry };
     });
+}
+
+/** Whether Express (proxy-addr) can compile a `trustProxy` setting; it throws on anything else, at start, without naming the field. */
+function compilesAsProxyTrust(setting: boolean | number | string | string[]): boolean {
+  try {
+    compileProxyTrust(setting);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -116,11 +116,14 @@ describe('GET /metrics on a verifier', () => {
     }
   });
 
-  test('every API error code is counted, the 404 of an unknown route too', async () => {
+  test('every API error code is counted, the 404 of an unknown route too; polling for a pending result is not', async () => {
     const before = sampleValue(await scrape(srv.url), 'facelight_rejected_inputs_total', { source: 'api', code: 'UNAUTHORIZED' }) ?? 0;
     assert.equal((await fetch(`${srv.url}/v1/face-match`, { method: 'POST' })).status, 401);
     assert.equal((await fetch(`${srv.url}/v1/nothing-here`, { headers: auth() })).status, 404);
+    const { sessionId } = (await (await fetch(`${srv.url}/v1/sessions`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: '{}' })).json()) as { sessionId: string };
+    assert.equal((await fetch(`${srv.url}/v1/sessions/${sessionId}/result`, { headers: auth() })).status, 409);
     const samples = await scrape(srv.url);
+    assert.equal(sampleValue(samples, 'facelight_rejected_inputs_total', { source: 'api', code: 'RESULT_PENDING' }), undefined);
     assert.equal(sampleValue(samples, 'facelight_rejected_inputs_total', { source: 'api', code: 'UNAUTHORIZED' }), before + 1);
     assert.ok(sampleValue(samples, 'facelight_rejected_inputs_total', { source: 'api', code: 'NOT_FOUND' })! >= 1);
   });

@@ -101,3 +101,19 @@ test('during the grace new requests and streams get 503 while a running upload a
   assert.equal(await upload.response, 200);
   assert.equal(await exit, 0);
 });
+
+test('a second SIGTERM during the grace stops the process at once, with exit code 1, however long the grace', async () => {
+  const { cli, target } = await startCli(60);
+  const session = await createSession(target);
+  const upload = halfUpload(target, session.sessionId, readFileSync(face('obama.jpg')));
+  const exited = new Promise<number | null>((resolve) => cli.child.once('exit', (code) => resolve(code)));
+  const shuttingDown = logged(cli.child, 'shutting down');
+  cli.child.kill('SIGTERM');
+  await shuttingDown;
+  const second = Date.now();
+  cli.child.kill('SIGTERM');
+  assert.equal(await exited, 1);
+  assert.ok(Date.now() - second < 5000, `the second signal took ${Date.now() - second} ms`);
+  upload.finish();
+  await upload.response.catch(() => undefined);
+});

@@ -44,7 +44,7 @@ before(async () => {
   srv = await startTestServer(
     {
       trustProxy: 'loopback',
-      useCases: { colours: { mode: 'dynamic', dynamic: { count: 12, stepMs: { min: 100, max: 300 } } } },
+      useCases: { colours: { mode: 'dynamic', dynamic: { count: 16, stepMs: { min: 100, max: 250 } } } },
       stream: { helloTimeoutMs: TIMEOUT_MS, alignTimeoutMs: TIMEOUT_MS, idleTimeoutMs: TIMEOUT_MS },
       security: {
         rateLimit: { streamsPerIpPerMinute: STREAMS_PER_ADDRESS },
@@ -79,12 +79,12 @@ async function streaming(address = freshAddress(), body: object = {}) {
 const camera = (n: number) => ({ type: 'camera', camera: { label: `Camera ${n}`, width: 640, height: 480, frameRate: 30 } });
 
 /**
- * Sends a camera change every `everyMs` (each re-arms the idle timer) until the
- * verifier says something or `times` changes were sent; returns what it said.
+ * Sends a frame every `everyMs` (each re-arms the idle timer) until the
+ * verifier says something or `times` frames were sent; returns what it said.
  */
 async function keepBusy(client: StreamClient, everyMs: number, times: number): Promise<ServerMessage | undefined> {
   for (let i = 0; i < times; i++) {
-    client.send(camera(i));
+    client.sendBinary(client.frame(frames[i % frames.length]!, i));
     try {
       return await client.next(everyMs);
     } catch {
@@ -109,19 +109,26 @@ describe('holding a stream open', () => {
     const { session, client } = await streaming();
     for (let i = 0; i < 8; i++) {
       client.send(camera(i));
-      await new Promise((r) => setTimeout(r, 150));
+      await new Promise((r) => setTimeout(r, 50));
     }
     client.send(camera(8));
     assert.deepEqual(await client.next(TIMEOUT_MS / 2), { type: 'error', code: 'RATE_LIMITED', message: 'more than 8 camera changes' });
     assert.deepEqual((await waitForResult(srv, session.sessionId)).reasons, ['PROTOCOL_VIOLATION']);
   });
 
-  test('text messages far faster than a capture sends them: RATE_LIMITED', async () => {
-    const { client, challenge } = await streaming(freshAddress(), { useCase: 'colours' });
-    assert.equal(challenge.colors?.length, 12);
-    // In order and each reported once, so only their pace is wrong.
-    for (let index = 0; index < 12; index++) client.send({ type: 'display', index, t: 1000 + index });
-    await client.expectError('RATE_LIMITED');
+  test('text messages far faster than a capture sends them: RATE_LIMITED, which does not count towards the lockout', async () => {
+    const address = freshAddress();
+    const { session, client, challenge } = await streaming(address, { useCase: 'colours' });
+    assert.equal(challenge.colors?.length, 16);
+    // Valid and in order, so only their pace is wrong: 8 camera changes, every colour reported at once, then
+    // one message more than the burst holds (a second hello, refused for its pace before it is read).
+    for (let i = 0; i < 8; i++) client.send(camera(i));
+    for (let index = 0; index < 16; index++) client.send({ type: 'display', index, t: 1000 + index });
+    client.send(helloMessage(session.clientToken));
+    assert.match(await client.expectError('RATE_LIMITED'), /text messages arrive faster/);
+    await waitForResult(srv, session.sessionId);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(store.failuresOf.filter((a) => a === address), [], 'a burst a stalled network can cause counted towards the lockout');
   });
 
   test('kept busy until its session is about to expire: STREAM_TIMEOUT, and the failure is stored', async () => {
@@ -259,6 +266,27 @@ describe('failed streams: audit and lockout', () => {
     }
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(store.failuresOf.filter((a) => a === address), []);
+  });
+});
+
+describe('switching cameras while aligning', () => {
+  let patient: TestServer;
+  before(async () => {
+    patient = await startTestServer({ stream: { helloTimeoutMs: TIMEOUT_MS, alignTimeoutMs: 4 * TIMEOUT_MS, idleTimeoutMs: TIMEOUT_MS / 2 } });
+  });
+  after(() => patient.close());
+
+  test('a camera change keeps the whole alignment time, not the idle timeout', async () => {
+    const session = await createSession(patient);
+    const client = await StreamClient.open(patient, session.sessionId);
+    const challenge = await client.hello(session.clientToken);
+    client.send(camera(1));
+    // Past the idle timeout, well within the alignment time.
+    await assert.rejects(client.next(2 * TIMEOUT_MS), /./, 'the verifier ended the stream while the user was aligning');
+    await client.sendFrames(frames, challenge.capture.fps);
+    client.send({ type: 'done' });
+    const result = await client.next();
+    assert.equal(result?.type === 'result' ? result.status : JSON.stringify(result), 'SUCCESS');
   });
 });
 

@@ -8,12 +8,16 @@ const KNOWN = new Set([...Object.keys(API_ERROR_CODES), ...Object.keys(TRUSTED_I
  * Counts the codes of every error response: `{ error: { code } }` from the
  * error handler, and each failed check of a refused trusted image. It wraps
  * `res.json`, through which all of them leave, so no route has to remember to count.
+ * RESULT_PENDING is the answer to a backend polling for a result, not a
+ * refused input: counted, polling would drown the refusals.
  */
 export function countApiErrors(metrics: Pick<VerifierMetrics, 'apiRefused'>): RequestHandler {
   return (_req, res, next) => {
     const json = res.json;
     res.json = function (this: typeof res, body: unknown) {
-      if (this.statusCode >= 400) for (const code of errorCodes(body)) metrics.apiRefused(KNOWN.has(code) ? code : 'OTHER');
+      if (this.statusCode >= 400) {
+        for (const code of errorCodes(body)) if (code !== 'RESULT_PENDING') metrics.apiRefused(KNOWN.has(code) ? code : 'OTHER');
+      }
       return json.call(this, body);
     };
     next();

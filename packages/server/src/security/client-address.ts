@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { ipKeyGenerator } from 'express-rate-limit';
 import proxyaddr from 'proxy-addr';
 import type { Config } from '../config.js';
 
@@ -10,6 +11,12 @@ export interface StreamClient {
   self: string;
   /** The client's address: the TCP peer, or what trusted proxies say it is (`trustProxy`). */
   ip: string;
+  /**
+   * What the stream limits and the lockout count under: the address, or an
+   * IPv6 client's whole /56, as the REST limits key it. One subscriber holds
+   * at least a /64 and could take a new address for every attempt.
+   */
+  source: string;
 }
 
 /** Whether to believe the proxy at `addr` (hop `i` from the verifier), compiled once from `trustProxy` as Express does. */
@@ -22,10 +29,12 @@ export function compileProxyTrust(setting: Config['trustProxy']): ProxyTrust {
 }
 
 export function streamClient(req: IncomingMessage, trust: ProxyTrust): StreamClient {
+  const ip = req.socket.remoteAddress ? proxyaddr(req, trust) : 'unknown';
   return {
     ...(typeof req.headers.origin === 'string' ? { origin: req.headers.origin } : {}),
     self: ownOrigin(req, trust),
-    ip: req.socket.remoteAddress ? proxyaddr(req, trust) : 'unknown',
+    ip,
+    source: ipKeyGenerator(ip),
   };
 }
 

@@ -60,15 +60,25 @@ export const MAX_TEXT_BYTES = 48 * 1024;
 const MAX_CAMERA_CHANGES = 8;
 /**
  * Text messages in a burst, then per second: above the pace of a Dynamic
- * capture's colour reports (one per colour of at least 100 ms), far below wire speed.
+ * capture's colour reports (one per colour of at least 100 ms), far below wire
+ * speed. The burst holds every report of the longest colour sequence (20) and
+ * `done`: after a network stall they all arrive at once, behind the frames.
  */
-const TEXT_BURST = 10;
+const TEXT_BURST = 24;
 const TEXT_PER_SECOND = 10;
 /** A stream ends this long before its session expires, so that its failure is stored while the session still exists. */
 const EXPIRY_MARGIN_MS = 1000;
 
-/** Stream errors that end a claimed session as PROTOCOL_VIOLATION without the client being at fault: the verifier's own, and a session gone from under the stream. */
-const NOT_THE_CLIENTS: readonly StreamErrorCode[] = ['INTERNAL_ERROR', 'STORE_UNAVAILABLE', 'SHUTTING_DOWN', 'VERIFIER_BUSY', 'SESSION_NOT_FOUND'];
+/**
+ * Stream errors that count towards the lockout: only what a client that
+ * follows the protocol never sends. A slow or stalling uplink can bring
+ * RATE_LIMITED (a burst after a stall), DISPLAY_TIME_IMPLAUSIBLE (late colour
+ * reports) or STREAM_TIMEOUT, and those stay retryable for the user; so do the
+ * verifier's own failures.
+ */
+const TAMPERING: readonly StreamErrorCode[] = [
+  'BAD_FRAME', 'BAD_MESSAGE', 'UNEXPECTED_MESSAGE', 'NONCE_MISMATCH', 'FRAME_OUT_OF_ORDER', 'DISPLAY_OUT_OF_ORDER', 'FRAME_TOO_LARGE', 'TOO_MANY_FRAMES',
+];
 
 type State = 'hello' | 'authenticating' | 'capturing' | 'deciding' | 'ended';
 
@@ -157,7 +167,7 @@ export class StreamConnection {
     }
     const limit = deps.config.security.rateLimit.streamsPerIpPerMinute;
     // Like the REST limits, an unreachable store lets the opening through: the hello meets STORE_UNAVAILABLE anyway.
-    const openings = deps.openings ? await deps.openings.hit(client.ip).catch(() => 0) : 0;
+    const openings = deps.openings ? await deps.openings.hit(client.source).catch(() => 0) : 0;
     if (openings > limit) throw new StreamError('RATE_LIMITED', `more than ${limit} streams a minute from this address`);
   }
 
@@ -166,8 +176,10 @@ export class StreamConnection {
     // Binary type 'nodebuffer' (the default) delivers every message as one Buffer.
     const bytes = data as Buffer;
     try {
-      if (this.state === 'capturing') this.arm(this.deps.config.stream.idleTimeoutMs, 'IDLE_TIMEOUT', 'the client went silent');
-      if (isBinary) return this.onFrame(bytes);
+      if (isBinary) {
+        this.keepAlive();
+        return this.onFrame(bytes);
+      }
       if (!this.texts.take(this.now())) throw new StreamError('RATE_LIMITED', `text messages arrive faster than ${TEXT_PER_SECOND} a second`);
       const message = parseClientMessage(bytes);
       switch (message.type) {
@@ -191,6 +203,7 @@ export class StreamConnection {
           if (this.state !== 'capturing' || !this.claim) throw unexpected('display', 'no capture is running');
           const dynamic = this.claim.dynamic;
           if (!dynamic) throw unexpected('display', 'colours are only shown in Dynamic mode');
+          this.keepAlive();
           dynamic.displays.accept(message.index, message.t, this.now(), this.claim.intake.clock);
           return;
         }
@@ -223,7 +236,7 @@ export class StreamConnection {
     const token = checkClientToken(signingKey, hello.token, this.sessionId, this.now());
     if (!token.ok) throw new StreamError(token.code, token.message);
     const { lockout } = config.security;
-    const locked = lockout.enabled ? await store.lockedFor(this.client.ip) : 0;
+    const locked = lockout.enabled ? await store.lockedFor(this.client.source) : 0;
     if (locked > 0) throw new StreamError('LOCKED_OUT', `too many failed scans from this address: try again in ${Math.ceil(locked / 60_000)} min`);
     const session = await store.get(this.sessionId);
     if (this.state !== 'authenticating') return;
@@ -346,7 +359,7 @@ export class StreamConnection {
     const evidence = dynamic ? intake.evidenceWhere((t) => !dynamic.plan.lit(t)) : intake.evidence;
     const stored = await this.store(this.result(decision, evidence), 'completed');
     if (this.state !== 'deciding') return;
-    if (!stored) throw new StreamError('SESSION_NOT_FOUND', 'the session expired or was deleted before its result was stored');
+    if (stored === 'gone') throw new StreamError('SESSION_NOT_FOUND', 'the session expired or was deleted before its result was stored');
     this.end();
     this.deps.metrics.sessionEnded(claim.mode, decision.status, decision.reasons, (performance.now() - doneAt) / 1000);
     this.audit(decision, 'session decided', signals.weight);
@@ -390,10 +403,10 @@ export class StreamConnection {
     const { lockout } = this.deps.config.security;
     if (!lockout.enabled) return;
     try {
-      const failures = await this.deps.store.recordFailure(this.client.ip, lockout.windowSeconds * 1000);
+      const failures = await this.deps.store.recordFailure(this.client.source, lockout.windowSeconds * 1000);
       if (failures >= lockout.failures) {
-        await this.deps.store.lock(this.client.ip, lockout.lockSeconds * 1000);
-        this.log.warn({ audit: { lockedOut: this.client.ip, failures, lockSeconds: lockout.lockSeconds } }, 'client address locked out');
+        await this.deps.store.lock(this.client.source, lockout.lockSeconds * 1000);
+        this.log.warn({ audit: { lockedOut: this.client.source, failures, lockSeconds: lockout.lockSeconds } }, 'client address locked out');
       }
     } catch (err) {
       this.log.error({ err }, 'cannot count the failed session');
@@ -435,25 +448,33 @@ export class StreamConnection {
    */
   private async storeFailure(reason: ResultReasonCode, code?: StreamErrorCode): Promise<void> {
     const claim = this.claim!;
-    try {
-      await this.store(this.result({ status: 'FAILURE', reasons: [reason], scores: { liveness: 0 } }, claim.intake.evidence), 'failed');
-      this.deps.metrics.sessionEnded(claim.mode, 'FAILURE', [reason]);
-      this.audit({ status: 'FAILURE', reasons: [code ?? reason], scores: { liveness: 0 } }, 'session failed');
-    } catch (err) {
-      this.log.error({ err }, 'cannot store the failed session');
-    }
-    if (reason === 'PROTOCOL_VIOLATION' && !(code && NOT_THE_CLIENTS.includes(code))) await this.countFailure();
+    const stored = await this.store(this.result({ status: 'FAILURE', reasons: [reason], scores: { liveness: 0 } }, claim.intake.evidence), 'failed').catch(
+      (err: unknown) => void this.log.error({ err }, 'cannot store the failed session'),
+    );
+    // A decision stored first stands, and was counted and audited as such.
+    if (stored !== 'stored') return;
+    this.deps.metrics.sessionEnded(claim.mode, 'FAILURE', [reason]);
+    this.audit({ status: 'FAILURE', reasons: [code ?? reason], scores: { liveness: 0 } }, 'session failed');
+    const brokeProtocol = reason === 'PROTOCOL_VIOLATION' && (code === undefined || TAMPERING.includes(code));
+    if (brokeProtocol) await this.countFailure();
   }
 
-  /** Stores the result unless another outcome got there first; false when the session is gone. */
-  private async store(result: SessionResult, state: 'completed' | 'failed'): Promise<boolean> {
+  /**
+   * Stores the result unless another outcome got there first ('superseded');
+   * 'gone' when the session expired or was deleted.
+   */
+  private async store(result: SessionResult, state: 'completed' | 'failed'): Promise<'stored' | 'superseded' | 'gone'> {
     const nonce = this.claim!.nonce;
     // The result is kept for the retention time from now, then erased with the session.
     const expiresAt = this.now() + this.deps.config.retentionSeconds * 1000;
-    const stored = await this.deps.store.update(this.sessionId, (s) =>
-      s.state === 'streaming' && s.stream?.nonce === nonce ? { ...s, state, result, expiresAt } : s,
-    );
-    return stored !== undefined;
+    // Set by the last run of the change: a shared store may run it again after a lost race.
+    let ours = false;
+    const stored = await this.deps.store.update(this.sessionId, (s) => {
+      ours = s.state === 'streaming' && s.stream?.nonce === nonce;
+      return ours ? { ...s, state, result, expiresAt } : s;
+    });
+    if (stored === undefined) return 'gone';
+    return ours ? 'stored' : 'superseded';
   }
 
   private result({ status, reasons, scores, reflection }: Omit<Verdict, 'retry'>, evidence: EvidenceFrame | undefined): SessionResult {
@@ -478,6 +499,15 @@ export class StreamConnection {
 
   private send(message: ServerMessage): void {
     this.ws.send(JSON.stringify(message));
+  }
+
+  /**
+   * Frames and colour reports keep a capture alive; a camera change does not,
+   * or switching cameras while aligning would cut the alignment time to the
+   * idle timeout.
+   */
+  private keepAlive(): void {
+    if (this.state === 'capturing') this.arm(this.deps.config.stream.idleTimeoutMs, 'IDLE_TIMEOUT', 'the client went silent');
   }
 
   private arm(ms: number, code: StreamErrorCode, message: string): void {
