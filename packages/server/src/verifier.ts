@@ -28,6 +28,7 @@ import { loadSigningKey } from './security/signing-key.js';
 import { createStore } from './sessions/create-store.js';
 import type { SessionStore } from './sessions/store.js';
 import { createStreamEndpoint, type StreamAttachOptions } from './stream/attach.js';
+import { bodyDeadline } from './http/body-deadline.js';
 
 export interface Verifier {
   readonly config: Config;
@@ -100,6 +101,8 @@ export function createVerifier(input: ConfigInput | Config, opts: VerifierOption
   // Method and path only: headers carry API keys and cookies, and an integrator's own logger may not redact them.
   router.use(pinoHttp({ logger, quietReqLogger: true, serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) } }));
   router.use(gate.middleware);
+  // Ahead of Node's own requestTimeout (createApp), whose bare 408 carries no code.
+  router.use(bodyDeadline(Math.max(config.requestTimeoutSeconds * 800, config.requestTimeoutSeconds * 1000 - 1000)));
   router.use(healthRoutes(() => ready, () => store.ping()));
   router.use(sdkAssetRoutes({ sdkDir: config.sdkDir ?? defaultSdkDir(), modelDir: config.modelDir }));
   router.use('/v1', ...originPolicy(config.security.allowedOrigins), perIpLimit(config, store), failedAuthLimit(config, store), apiKeyAuth(config.apiKeys), perApiKeyLimit(config, store));

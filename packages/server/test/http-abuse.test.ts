@@ -9,8 +9,8 @@ before(async () => {
 });
 after(() => srv.close());
 
-/** Sends raw bytes and resolves with the status line the server answers, or '' if it just closes. */
-function raw(request: string, body: Buffer, endAfterWrite: boolean): Promise<{ status: string; ms: number }> {
+/** Sends raw bytes and resolves with the status line and body the server answers ('' if it just closes). */
+function raw(request: string, body: Buffer, endAfterWrite: boolean): Promise<{ status: string; body: string; ms: number }> {
   const { port } = new URL(srv.url);
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -21,7 +21,7 @@ function raw(request: string, body: Buffer, endAfterWrite: boolean): Promise<{ s
     });
     let answer = '';
     socket.on('data', (d) => (answer += d.toString('latin1')));
-    socket.on('close', () => resolve({ status: answer.split('\r\n')[0] ?? '', ms: performance.now() - started }));
+    socket.on('close', () => resolve({ status: answer.split('\r\n')[0] ?? '', body: answer.split('\r\n\r\n')[1] ?? '', ms: performance.now() - started }));
     socket.on('error', reject);
   });
 }
@@ -31,11 +31,12 @@ async function sessionId(): Promise<string> {
   return ((await res.json()) as { sessionId: string }).sessionId;
 }
 
-test('a body shorter than its Content-Length is cut with a 408 after the request timeout, and the server stays healthy', async () => {
+test('a body shorter than its Content-Length is cut with a coded 408 before the request timeout, and the server stays healthy', async () => {
   const id = await sessionId();
   const head = `PUT /v1/sessions/${id}/trusted-image HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n`;
-  const { status, ms } = await raw(head, Buffer.alloc(1000, 7), false);
+  const { status, ms, body } = await raw(head, Buffer.alloc(1000, 7), false);
   assert.match(status, /^HTTP\/1\.1 408/);
+  assert.equal((JSON.parse(body) as { error: { code: string } }).error.code, 'REQUEST_TIMEOUT');
   assert.ok(ms < 6000, `cut after ${ms.toFixed(0)} ms`);
   assert.equal((await fetch(`${srv.url}/healthz`)).status, 200);
 });

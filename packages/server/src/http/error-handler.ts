@@ -19,6 +19,8 @@ interface BodyParserError {
  * whose message reveals nothing.
  */
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) => {
+  // A body cut after its answer was sent (bodyDeadline): nothing is left to say.
+  if (res.headersSent && (err as BodyParserError)?.type === 'request.aborted') return;
   if (res.headersSent) return next(err);
   const apiError = toApiError(err);
   if (apiError.status >= 500) req.log?.error({ err }, 'request failed');
