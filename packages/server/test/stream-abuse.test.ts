@@ -8,6 +8,7 @@ import { MemorySessionStore } from '../src/sessions/store.js';
 import { API_KEY, startTestServer, type TestServer } from './server.js';
 import { StreamClient, createSession, helloMessage, photoFrames, waitForResult, type TestFrame } from './stream-support.js';
 import { capturingLogger } from './log-capture.js';
+import { sampleValue, scrape } from './prometheus.js';
 
 /*
  * A client that holds the token (or only the URL) and tries to keep streams
@@ -159,7 +160,9 @@ describe('before the hello', () => {
     owner.close();
   });
 
-  test('a message larger than any hello is cut by ws (1009) before it is buffered', async () => {
+  test('a message larger than any hello is cut by ws (1009) before it is buffered, and counted as FRAME_TOO_LARGE', async () => {
+    const tooLarge = async () => sampleValue(await scrape(srv.url), 'facelight_rejected_inputs_total', { source: 'stream', code: 'FRAME_TOO_LARGE' }) ?? 0;
+    const before = await tooLarge();
     for (const send of [
       (c: StreamClient) => c.sendBinary(Buffer.alloc(100 * 1024)),
       (c: StreamClient) => c.send({ ...helloMessage('x'.repeat(60 * 1024)) }),
@@ -170,6 +173,7 @@ describe('before the hello', () => {
       assert.equal(await client.next(), undefined);
       assert.equal((await client.closed).code, 1009);
     }
+    assert.equal(await tooLarge(), before + 2);
   });
 
   test('the largest hello the schema accepts still fits', async () => {

@@ -51,6 +51,8 @@ export function createStreamEndpoint(deps: StreamDeps, isReady: () => boolean): 
     const sessionId = streamSessionId(req.url, opts.basePath);
     if (sessionId === undefined) return false;
     if (closed || !isReady()) {
+      // Before the models are ready nothing is refused for its content; once stopping, the refusal is SHUTTING_DOWN's.
+      if (closed) deps.metrics.streamRefused('SHUTTING_DOWN');
       refuse(socket, 503, 'Service Unavailable');
       return true;
     }

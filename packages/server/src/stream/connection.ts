@@ -137,7 +137,9 @@ export class StreamConnection {
     // ws has already closed the socket with its own code (1009 payload too large, 1002/1007 malformed).
     ws.on('error', (err) => {
       this.log.info({ err: err.message }, 'stream broke the WebSocket protocol');
-      void this.endClaim('PROTOCOL_VIOLATION');
+      const code = wsErrorCode(err);
+      this.deps.metrics.streamRefused(code);
+      void this.endClaim('PROTOCOL_VIOLATION', code);
     });
     ws.on('close', () => {
       // After `done` the decision still runs and is stored; the client just will not hear it.
@@ -590,6 +592,14 @@ function withSignals(decision: Verdict, signals: SignalVerdict): void {
   decision.reasons = [...signals.reasons, ...decision.reasons.filter((r) => !signals.reasons.includes(r))];
   delete decision.retry;
 }
+
+/**
+ * The stream code a WebSocket protocol error stands for, for the metrics and
+ * the audit entry (the client only hears ws's close code): a message over the
+ * size limit is FRAME_TOO_LARGE, anything else malformed BAD_MESSAGE.
+ */
+const wsErrorCode = (err: Error): StreamErrorCode =>
+  (err as Error & { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'FRAME_TOO_LARGE' : 'BAD_MESSAGE';
 
 const unexpected = (what: string, why: string) => new StreamError('UNEXPECTED_MESSAGE', `unexpected ${what}: ${why}`);
 
