@@ -47,7 +47,26 @@ export function assessDevice(cameraLabel: string, signals: DeviceSignals): Devic
   const emulator = [
     ...(signals.webglRenderer && SOFTWARE_RENDERER.some((re) => re.test(signals.webglRenderer!)) ? [`renderer "${signals.webglRenderer}"`] : []),
     ...(signals.userAgent && EMULATOR_MODEL.some((re) => re.test(signals.userAgent!)) ? ['emulator device model'] : []),
+    ...phoneMismatches(signals),
   ];
   if (emulator.length > 0) findings.push({ reason: 'INJECTION_SUSPECTED', signal: 'emulator', detail: emulator.join(', ') });
   return findings;
+}
+
+const PHONE_UA = /android|iphone|ipod/i;
+/** What a phone's navigator.platform never is: desktop systems, and the x86 of Android emulators (phones run ARM). */
+const NOT_A_PHONE_PLATFORM = /^(win|mac)|x86|i[3-6]86/i;
+
+/**
+ * A user agent that claims a phone while the rest of the browser's report
+ * says desktop or emulator: no touch points (every phone has a touchscreen),
+ * or a desktop or x86 platform. A spoofed user agent, or an Android emulator
+ * on a PC. (iPadOS claims a Mac and has touch points: not a mismatch here.)
+ */
+function phoneMismatches(signals: DeviceSignals): string[] {
+  if (!signals.userAgent || !PHONE_UA.test(signals.userAgent)) return [];
+  return [
+    ...(signals.maxTouchPoints === 0 ? ['a phone user agent without touch points'] : []),
+    ...(signals.platform && NOT_A_PHONE_PLATFORM.test(signals.platform) ? [`a phone user agent on platform "${signals.platform}"`] : []),
+  ];
 }
