@@ -3,10 +3,14 @@ import { StreamError } from './errors.js';
 
 /**
  * A display report may claim a time this much later than the fastest frame's
- * arrival allows (ms): the page clock and the frames' timestamps are one clock,
- * so only scheduling noise separates them.
+ * arrival allows (ms). The page clock and the frames' timestamps are one
+ * clock, but a frame is dated when the sensor captured it and can only be sent
+ * once the camera pipeline has delivered it and it is encoded, while a report
+ * leaves as soon as its colour shows: reports arrive that much "earlier". That
+ * pipeline takes tens of milliseconds on a desktop webcam and can take over
+ * 100 on a phone (not measured here); 300 ms covers it with scheduling noise.
  */
-const FUTURE_TOLERANCE_MS = 100;
+const FUTURE_TOLERANCE_MS = 300;
 /**
  * ...and may arrive this much later than a frame captured at the same time
  * would (ms): the frames queued ahead of it on a slow uplink delay it.
