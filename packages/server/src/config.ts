@@ -248,7 +248,7 @@ export const ConfigSchema = z.strictObject({
       helloTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
       /** From the challenge to the first frame: the user is aligning the face in the oval meanwhile. */
       alignTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
-      /** Once frames flow, the longest silence allowed between two messages. */
+      /** Once frames flow, the longest time allowed without a frame or colour report. */
       idleTimeoutMs: z.number().int().min(100).max(60_000).default(10_000),
       /**
        * A stream ends (STREAM_TIMEOUT) this long after its hello plus

@@ -77,12 +77,17 @@ test('REST and the stream agree on the own origin, whatever the proxy says and w
   }
 });
 
-test('limits and the lockout count an IPv6 client by its /56, an IPv4 client by its address', () => {
+test('limits and the lockout count an IPv6 client by its /64, an IPv4 client by its address', () => {
   const trust = compileProxyTrust('loopback');
   const from = (forwarded: string) => streamClient({ headers: { 'x-forwarded-for': forwarded }, socket: { remoteAddress: '127.0.0.1' } } as unknown as IncomingMessage, trust);
-  const a = from('2001:db8:1:2::5'), b = from('2001:db8:1:ff:1:2:3:4'), other = from('2001:db8:2::5');
+  const a = from('2001:db8:1:2::5'), b = from('2001:db8:1:2:ff:1:2:3'), other = from('2001:db8:1:3::5');
   assert.equal(a.ip, '2001:db8:1:2::5');
   assert.equal(a.source, b.source);
   assert.notEqual(a.source, other.source);
   assert.deepEqual([from('203.0.113.7').ip, from('203.0.113.7').source], ['203.0.113.7', '203.0.113.7']);
+});
+
+test('a proxy that forwards the upgrade as wss (Traefik) still makes the https page same-origin', async () => {
+  const verifier = await verifierBehind('127.0.0.1');
+  assert.equal(await verifier.stream({ ...behindTlsProxy, 'x-forwarded-proto': 'wss' }), true);
 });

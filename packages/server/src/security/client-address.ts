@@ -13,8 +13,9 @@ export interface StreamClient {
   ip: string;
   /**
    * What the stream limits and the lockout count under: the address, or an
-   * IPv6 client's whole /56, as the REST limits key it. One subscriber holds
-   * at least a /64 and could take a new address for every attempt.
+   * IPv6 client's whole /64. A device holds at least a /64 and could take a
+   * new address in it for every attempt; a wider prefix (mobile carriers
+   * carve one /64 per device from shared ranges) would lock out neighbours.
    */
   source: string;
 }
@@ -34,7 +35,7 @@ export function streamClient(req: IncomingMessage, trust: ProxyTrust): StreamCli
     ...(typeof req.headers.origin === 'string' ? { origin: req.headers.origin } : {}),
     self: ownOrigin(req, trust),
     ip,
-    source: ipKeyGenerator(ip),
+    source: ipKeyGenerator(ip, 64),
   };
 }
 
@@ -49,7 +50,9 @@ function ownOrigin(req: IncomingMessage, trust: ProxyTrust): string {
   const proxied = peer !== undefined && trust(peer, 0);
   const forwarded = (name: 'x-forwarded-proto' | 'x-forwarded-host') => (proxied ? firstValue(req.headers[name]) : undefined);
   const secure = 'encrypted' in req.socket && Boolean(req.socket.encrypted);
-  return `${forwarded('x-forwarded-proto') || (secure ? 'https' : 'http')}://${forwarded('x-forwarded-host') || req.headers.host || ''}`;
+  // Some proxies (Traefik) forward a WebSocket upgrade's scheme as ws/wss: the page's origin is http/https.
+  const scheme = forwarded('x-forwarded-proto')?.replace(/^ws(s?)$/i, 'http$1');
+  return `${scheme || (secure ? 'https' : 'http')}://${forwarded('x-forwarded-host') || req.headers.host || ''}`;
 }
 
 /** A proxy chain may list several values; the first is the one the client sent to the outermost proxy. */

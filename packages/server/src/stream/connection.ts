@@ -74,10 +74,12 @@ const EXPIRY_MARGIN_MS = 1000;
  * follows the protocol never sends. A slow or stalling uplink can bring
  * RATE_LIMITED (a burst after a stall), DISPLAY_TIME_IMPLAUSIBLE (late colour
  * reports) or STREAM_TIMEOUT, and those stay retryable for the user; so do the
- * verifier's own failures.
+ * verifier's own failures. UNEXPECTED_MESSAGE is not counted either: the SDK
+ * itself sends `done` before every colour was shown when alignment times out
+ * or the camera stalls.
  */
 const TAMPERING: readonly StreamErrorCode[] = [
-  'BAD_FRAME', 'BAD_MESSAGE', 'UNEXPECTED_MESSAGE', 'NONCE_MISMATCH', 'FRAME_OUT_OF_ORDER', 'DISPLAY_OUT_OF_ORDER', 'FRAME_TOO_LARGE', 'TOO_MANY_FRAMES',
+  'BAD_FRAME', 'BAD_MESSAGE', 'NONCE_MISMATCH', 'FRAME_OUT_OF_ORDER', 'DISPLAY_OUT_OF_ORDER', 'FRAME_TOO_LARGE', 'TOO_MANY_FRAMES',
 ];
 
 type State = 'hello' | 'authenticating' | 'capturing' | 'deciding' | 'ended';
@@ -301,7 +303,7 @@ export class StreamConnection {
   }
 
   /**
-   * However busy its client keeps it (every message re-arms the idle timer),
+   * However busy its client keeps it (every frame and colour report re-arms the idle timer),
    * a stream ends once no scan can still be running in it, and before its
    * session expires.
    */
