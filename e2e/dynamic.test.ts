@@ -39,7 +39,7 @@ const ATTACK_SCENES: Record<AttackMode, Partial<SceneInput>> = {
 };
 
 /** Failures that say the test itself broke, not that the defence worked. */
-const NOT_A_LIVENESS_DECISION = ['NO_FACE', 'TOO_FEW_FRAMES', 'PROTOCOL_VIOLATION', 'VERIFIER_ERROR', 'CLIENT_DISCONNECTED', 'SESSION_EXPIRED', 'FACE_MISMATCH'];
+const NOT_A_LIVENESS_DECISION = ['NO_FACE', 'TOO_FEW_FRAMES', 'PROTOCOL_VIOLATION', 'VERIFIER_ERROR', 'CLIENT_DISCONNECTED', 'CONNECTION_UNSTABLE', 'SESSION_EXPIRED', 'FACE_MISMATCH'];
 
 let verifier: CliServer;
 let browser: LaunchedBrowser;

@@ -42,7 +42,8 @@ export const RESULT_REASON_CODES = {
   FRAME_TIMING_ANOMALY: 'Frame timing is not that of a real camera.',
   DUPLICATE_FRAMES: 'Identical frames were sent more than once.',
   CLIENT_DISCONNECTED: 'The client left before the session was complete (retryable).',
-  SESSION_EXPIRED: 'The session expired before it was complete.',
+  CONNECTION_UNSTABLE: 'The stream arrived in bursts or too late to follow in real time, as over a stalling network (retryable).',
+  SESSION_EXPIRED: 'The session expired before it was complete (retryable with a new session).',
   PROTOCOL_VIOLATION: 'The client broke the stream protocol or one of its limits (see the stream error code).',
   VERIFIER_ERROR: 'The verifier failed during the session (retryable).',
 } as const;

@@ -29,6 +29,7 @@ import { createStore } from './sessions/create-store.js';
 import type { SessionStore } from './sessions/store.js';
 import { createStreamEndpoint, type StreamAttachOptions } from './stream/attach.js';
 import { bodyDeadline } from './http/body-deadline.js';
+import { answerClientError } from './http/client-error.js';
 
 export interface Verifier {
   readonly config: Config;
@@ -101,7 +102,7 @@ export function createVerifier(input: ConfigInput | Config, opts: VerifierOption
   // Method and path only: headers carry API keys and cookies, and an integrator's own logger may not redact them.
   router.use(pinoHttp({ logger, quietReqLogger: true, serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) } }));
   router.use(gate.middleware);
-  // Ahead of Node's own requestTimeout (createApp), whose bare 408 carries no code.
+  // Ahead of the server's own requestTimeout (createApp), which an integrator's server may lack.
   router.use(bodyDeadline(Math.max(config.requestTimeoutSeconds * 800, config.requestTimeoutSeconds * 1000 - 1000)));
   router.use(healthRoutes(() => ready, () => store.ping()));
   router.use(sdkAssetRoutes({ sdkDir: config.sdkDir ?? defaultSdkDir(), modelDir: config.modelDir }));
@@ -140,6 +141,7 @@ export function createApp(verifier: Verifier): express.Express {
     // A body that never finishes (a lying Content-Length, a stalled upload) is cut
     // with a 408 after requestTimeout; Node checks every connectionsCheckingInterval.
     const server = createServer({ requestTimeout, headersTimeout: Math.min(requestTimeout, 10_000), connectionsCheckingInterval: 1000 }, app);
+    server.on('clientError', answerClientError);
     verifier.attachStream(server);
     server.once('listening', () => {
       const { address, port } = server.address() as AddressInfo;

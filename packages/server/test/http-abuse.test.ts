@@ -57,3 +57,21 @@ test('an upload the client abandons half-way does not disturb the server', async
   const pending = await fetch(`${srv.url}/v1/sessions/${id}/result`, { headers: { authorization: `Bearer ${API_KEY}` } });
   assert.equal(pending.status, 409, 'the session is untouched');
 });
+
+test('headers that never finish get a coded 408 from the server, not a bare status line', async () => {
+  // Half a header line, then nothing: past headersTimeout (here 2 s) Node gives up on the request.
+  const { status, body, ms } = await raw('GET /v1/sessions HTTP/1.1\r\nHost: x\r\nX-Slow: ', Buffer.alloc(0), false);
+  assert.match(status, /^HTTP\/1\.1 408/);
+  assert.equal((JSON.parse(body) as { error: { code: string } }).error.code, 'REQUEST_TIMEOUT');
+  assert.ok(ms < 6000, `cut after ${ms.toFixed(0)} ms`);
+});
+
+test('a request that is not HTTP, or whose headers are too large, gets a coded 400 or 431', async () => {
+  const garbage = await raw('HELLO THERE\r\n\r\n', Buffer.alloc(0), false);
+  assert.match(garbage.status, /^HTTP\/1\.1 400/);
+  assert.equal((JSON.parse(garbage.body) as { error: { code: string } }).error.code, 'INVALID_REQUEST');
+  const huge = await raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`, Buffer.alloc(0), false);
+  assert.match(huge.status, /^HTTP\/1\.1 431/);
+  assert.equal((JSON.parse(huge.body) as { error: { code: string } }).error.code, 'INVALID_REQUEST');
+  assert.equal((await fetch(`${srv.url}/healthz`)).status, 200);
+});

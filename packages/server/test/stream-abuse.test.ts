@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { encodeFrame, HelloMessageSchema, type ServerMessage } from '@facelight/protocol';
 import { WebSocket } from 'ws';
+import { MAX_TEXT_BYTES } from '../src/stream/connection.js';
 import { StoreUnavailableError } from '../src/sessions/errors.js';
 import type { Session } from '../src/sessions/session.js';
 import { MemorySessionStore } from '../src/sessions/store.js';
@@ -21,10 +22,14 @@ const TIMEOUT_MS = 1000;
 const STREAMS_PER_ADDRESS = 3;
 const LOCKOUT_FAILURES = 2;
 
-/** Keeps the lockout counter readable, and can make the store unreachable for one session once it is streaming. */
+/**
+ * Keeps the lockout counter readable, can make the store unreachable for one
+ * session once it is streaming, and can answer late once a session's result is written.
+ */
 class AbuseStore extends MemorySessionStore {
   readonly failuresOf: string[] = [];
   readonly unreachable = new Set<string>();
+  readonly slowToConfirm = new Set<string>();
 
   override async recordFailure(source: string, windowMs: number): Promise<number> {
     this.failuresOf.push(source);
@@ -33,7 +38,9 @@ class AbuseStore extends MemorySessionStore {
 
   override async update(id: string, change: (s: Session) => Session): Promise<Session | undefined> {
     if (this.unreachable.has(id) && (await super.get(id))?.state === 'streaming') throw new StoreUnavailableError('the store is down (test)');
-    return super.update(id, change);
+    const updated = await super.update(id, change);
+    if (this.slowToConfirm.has(id) && updated?.state === 'completed') await new Promise((r) => setTimeout(r, 300));
+    return updated;
   }
 }
 
@@ -114,7 +121,7 @@ describe('holding a stream open', () => {
     }
     client.send(camera(8));
     assert.deepEqual(await client.next(TIMEOUT_MS / 2), { type: 'error', code: 'RATE_LIMITED', message: 'more than 8 camera changes' });
-    assert.deepEqual((await waitForResult(srv, session.sessionId)).reasons, ['PROTOCOL_VIOLATION']);
+    assert.deepEqual((await waitForResult(srv, session.sessionId)).reasons, ['CONNECTION_UNSTABLE']);
   });
 
   test('text messages far faster than a capture sends them: RATE_LIMITED, which does not count towards the lockout', async () => {
@@ -127,7 +134,7 @@ describe('holding a stream open', () => {
     for (let index = 0; index < 16; index++) client.send({ type: 'display', index, t: 1000 + index });
     client.send(helloMessage(session.clientToken));
     assert.match(await client.expectError('RATE_LIMITED'), /text messages arrive faster/);
-    await waitForResult(srv, session.sessionId);
+    assert.deepEqual((await waitForResult(srv, session.sessionId)).reasons, ['CONNECTION_UNSTABLE']);
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(store.failuresOf.filter((a) => a === address), [], 'a burst a stalled network can cause counted towards the lockout');
   });
@@ -141,7 +148,7 @@ describe('holding a stream open', () => {
     assert.equal(reply?.type === 'error' && reply.code, 'STREAM_TIMEOUT', JSON.stringify(reply));
     assert.equal((await client.closed).code, 1008);
     const result = await waitForResult(srv, session.sessionId);
-    assert.deepEqual([result.status, result.reasons], ['FAILURE', ['PROTOCOL_VIOLATION']]);
+    assert.deepEqual([result.status, result.reasons], ['FAILURE', ['SESSION_EXPIRED']]);
   });
 });
 
@@ -164,8 +171,8 @@ describe('before the hello', () => {
     const tooLarge = async () => sampleValue(await scrape(srv.url), 'facelight_rejected_inputs_total', { source: 'stream', code: 'FRAME_TOO_LARGE' }) ?? 0;
     const before = await tooLarge();
     for (const send of [
-      (c: StreamClient) => c.sendBinary(Buffer.alloc(100 * 1024)),
-      (c: StreamClient) => c.send({ ...helloMessage('x'.repeat(60 * 1024)) }),
+      (c: StreamClient) => c.sendBinary(Buffer.alloc(MAX_TEXT_BYTES + 1)),
+      (c: StreamClient) => c.send({ ...helloMessage('x'.repeat(MAX_TEXT_BYTES)) }),
     ]) {
       const session = await createSession(srv);
       const client = await openFrom(freshAddress(), session.sessionId);
@@ -177,10 +184,10 @@ describe('before the hello', () => {
   });
 
   test('the largest hello the schema accepts still fits', async () => {
-    // Characters of three UTF-8 bytes in every string, each at its longest.
-    const text = (n: number) => 'カ'.repeat(n);
+    // Every string at its longest, in control characters JSON.stringify writes as six bytes (\u0001).
+    const text = (n: number) => '\u0001'.repeat(n);
     const hello = {
-      ...helloMessage('x'.repeat(4096)),
+      ...helloMessage(text(4096)),
       sdk: { version: text(64) },
       camera: { label: text(256), width: 16384, height: 16384, frameRate: 999.999 },
       signals: {
@@ -239,6 +246,21 @@ describe('failed streams: audit and lockout', () => {
     client.close();
     const audits = await auditOnceStored(session.sessionId);
     assert.deepEqual(audits.map((a) => [a.msg, a.reasons]), [['session failed', ['CLIENT_DISCONNECTED']]]);
+  });
+
+  test('a decision stored while its stream fails stands, and gets the one audit entry', async () => {
+    const { session, client, challenge } = await streaming();
+    store.slowToConfirm.add(session.sessionId);
+    await client.sendFrames(frames, challenge.capture.fps);
+    client.send({ type: 'done' });
+    // The decision is written once the last frames are analysed; a second done breaks the stream while the store confirms it.
+    while ((await store.get(session.sessionId))?.state !== 'completed') await new Promise((r) => setTimeout(r, 10));
+    client.send({ type: 'done' });
+    await client.expectError('UNEXPECTED_MESSAGE');
+    const result = await waitForResult(srv, session.sessionId);
+    assert.equal(result.status, 'SUCCESS');
+    await new Promise((r) => setTimeout(r, 400));
+    assert.deepEqual(auditsOf(session.sessionId).map((a) => [a.msg, a.status]), [['session decided', 'SUCCESS']]);
   });
 
   test('stream errors after the claim count towards the lockout: LOCKED_OUT', async () => {
@@ -316,6 +338,6 @@ describe('the lifetime of a stream', () => {
     // 1000 ms to align + 200 ms of capture + a margin of 1000 ms.
     assert.ok(elapsed >= 2150 && elapsed < 3000, `ended after ${elapsed} ms`);
     const result = await waitForResult(short, session.sessionId);
-    assert.deepEqual([result.status, result.reasons], ['FAILURE', ['PROTOCOL_VIOLATION']]);
+    assert.deepEqual([result.status, result.reasons], ['FAILURE', ['SESSION_EXPIRED']]);
   });
 });

@@ -4,7 +4,7 @@ import { encodeFrame, type ChallengeMessage, type ServerMessage, type SessionRes
 import { GENUINE_STRONG, GENUINE_WEAK, seeded, type Scenario } from '../src/reflection/test-support.js';
 import { loadPortrait, renderFrames, simulateTiming, type Portrait } from './reflection-frames.js';
 import { startTestServer, type TestServer } from './server.js';
-import { StreamClient, createSession, getResult, uploadTrusted } from './stream-support.js';
+import { StreamClient, createSession, getResult, uploadTrusted, waitForResult } from './stream-support.js';
 
 let srv: TestServer;
 let portrait: Portrait;
@@ -126,14 +126,15 @@ describe('Dynamic display reports', () => {
     }
   });
 
-  test('a colour dated after it arrived, or before the first frame: DISPLAY_TIME_IMPLAUSIBLE', async () => {
+  test('a colour dated after it arrived, or before the first frame: DISPLAY_TIME_IMPLAUSIBLE, stored as an unstable connection', async () => {
     {
-      const { client } = await started();
+      const { session, client } = await started();
       client.sendBinary(frame(client, 0, 1000));
       await new Promise((r) => setTimeout(r, 50));
       // Sent 50 ms after a frame captured at 1000, yet dated 1000 ms later.
       client.send({ type: 'display', index: 0, t: 2050 });
       await client.expectError('DISPLAY_TIME_IMPLAUSIBLE');
+      assert.deepEqual((await waitForResult(srv, session.sessionId)).reasons, ['CONNECTION_UNSTABLE']);
     }
     {
       const { client } = await started();

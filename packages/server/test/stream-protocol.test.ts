@@ -7,6 +7,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { encodeFrame } from '@facelight/protocol';
 import express from 'express';
 import { MemorySessionStore } from '../src/sessions/store.js';
+import { MAX_TEXT_BYTES } from '../src/stream/connection.js';
 import { createApp, createVerifier } from '../src/verifier.js';
 import { MODEL_DIR } from './data.js';
 import { API_KEY, startTestServer, type TestServer } from './server.js';
@@ -158,7 +159,7 @@ describe('stream messages', () => {
     {
       const session = await createSession(srv);
       const client = await StreamClient.open(srv, session.sessionId);
-      client.sendBinary(frameBytes(frames[0]!, 0, 'no-challenge-yet'));
+      client.sendBinary(Buffer.alloc(MAX_TEXT_BYTES + 1));
       assert.equal((await client.closed).code, 1009);
       await expectPending(session.sessionId);
     }
@@ -246,10 +247,11 @@ describe('frame limits', () => {
     await expectStoredFailure(session.sessionId, 'PROTOCOL_VIOLATION');
   });
 
-  test('frames far faster than the challenge fps: RATE_LIMITED', async () => {
-    const { client } = await streaming();
+  test('frames far faster than the challenge fps: RATE_LIMITED, stored as an unstable connection', async () => {
+    const { session, client } = await streaming();
     for (let seq = 0; seq < 25; seq++) client.sendBinary(client.frame(frames[seq % frames.length]!, seq));
     await client.expectError('RATE_LIMITED');
+    await expectStoredFailure(session.sessionId, 'CONNECTION_UNSTABLE');
   });
 
   test('truncated or garbage frames: BAD_FRAME', async () => {

@@ -3,9 +3,9 @@ import type { RequestHandler } from 'express';
 /**
  * A request body still arriving after `ms` (a Content-Length larger than what
  * is sent, a stalled upload) is answered with a coded 408 REQUEST_TIMEOUT and
- * the connection closed. Set below the HTTP server's own requestTimeout, whose
- * bare 408 carries no code, and it also holds when the router is mounted in
- * an app whose server has no such timeout.
+ * the connection closed. Set below the HTTP server's own requestTimeout: an
+ * integrator's server answers that with Node's bare 408, or has no such
+ * timeout at all.
  */
 export function bodyDeadline(ms: number): RequestHandler {
   return (req, res, next) => {

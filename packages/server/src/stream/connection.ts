@@ -50,11 +50,12 @@ export interface StreamDeps {
 
 /**
  * The largest hello the schema accepts, as a browser's JSON.stringify writes it
- * (every string at its longest, in characters of three UTF-8 bytes), is 45,651
- * bytes; a real one is about 1 KB, and no other text message comes near.
- * Until the challenge it is also the limit of every message (see allowFrames).
+ * (every string at its longest, in control characters it escapes as six bytes
+ * each), is 107,014 bytes; a real one is about 1 KB, and no other text message
+ * comes near. Until the challenge it is also the limit of every message (see
+ * allowFrames).
  */
-export const MAX_TEXT_BYTES = 48 * 1024;
+export const MAX_TEXT_BYTES = 112 * 1024;
 
 /** A user switches cameras a few times while aligning; more is a client re-arming the timers to hold the stream. */
 const MAX_CAMERA_CHANGES = 8;
@@ -362,12 +363,16 @@ export class StreamConnection {
     // Dynamic evidence shows the face as the room lit it, never under a colour.
     const evidence = dynamic ? intake.evidenceWhere((t) => !dynamic.plan.lit(t)) : intake.evidence;
     const stored = await this.store(this.result(decision, evidence), 'completed');
-    if (this.state !== 'deciding') return;
-    if (stored === 'gone') throw new StreamError('SESSION_NOT_FOUND', 'the session expired or was deleted before its result was stored');
-    this.end();
+    const streaming = this.state === 'deciding';
+    if (streaming && stored === 'gone') throw new StreamError('SESSION_NOT_FOUND', 'the session expired or was deleted before its result was stored');
+    if (streaming && stored === 'superseded') throw new StreamError('SESSION_CLOSED', 'another outcome of this session was stored first');
+    // Once stored, the decision stands even if the stream failed while it was written: it is counted and audited all the same.
+    if (stored !== 'stored') return;
+    if (streaming) this.end();
     this.deps.metrics.sessionEnded(claim.mode, decision.status, decision.reasons, (performance.now() - doneAt) / 1000);
     this.audit(decision, 'session decided', signals.weight);
     if (decision.status === 'FAILURE' && !decision.retry) await this.countFailure();
+    if (!streaming) return;
     // Status and a retry hint only: scores and reasons are for the integrator's backend.
     this.send({ type: 'result', status: decision.status, ...(decision.retry ? { retry: { code: decision.retry } } : {}) });
     this.ws.close(1000);

@@ -21,4 +21,13 @@ test("the verifier's own failures are retryable: close code 1011 and VERIFIER_ER
 test("the client's doing is a policy violation", () => {
   assert.equal(closeCodeFor('NONCE_MISMATCH'), 1008);
   assert.equal(abortReason('NONCE_MISMATCH'), 'PROTOCOL_VIOLATION');
+  assert.equal(abortReason('UNEXPECTED_MESSAGE'), 'PROTOCOL_VIOLATION');
+});
+
+test('what a stalling network or a slow client causes is stored as such, for the integrator to offer a retry', () => {
+  assert.equal(abortReason('RATE_LIMITED'), 'CONNECTION_UNSTABLE');
+  assert.equal(abortReason('DISPLAY_TIME_IMPLAUSIBLE'), 'CONNECTION_UNSTABLE');
+  assert.equal(abortReason('IDLE_TIMEOUT'), 'CLIENT_DISCONNECTED');
+  assert.equal(abortReason('STREAM_TIMEOUT'), 'SESSION_EXPIRED');
+  for (const code of ['RATE_LIMITED', 'DISPLAY_TIME_IMPLAUSIBLE', 'IDLE_TIMEOUT', 'STREAM_TIMEOUT'] as const) assert.equal(closeCodeFor(code), 1008);
 });

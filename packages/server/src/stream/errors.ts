@@ -26,9 +26,21 @@ export function toStreamError(err: unknown): StreamError {
   return new StreamError('INTERNAL_ERROR', 'the verifier failed; create a new session to retry');
 }
 
+/**
+ * What a stalling uplink causes: the frames and reports queued behind a stall
+ * arrive at once (RATE_LIMITED) or dated too early for when they arrive
+ * (DISPLAY_TIME_IMPLAUSIBLE). A client could send them on purpose, but the
+ * user cannot be told apart from one on a bad network, so the stored reason
+ * says what was seen and leaves the retry to the integrator.
+ */
+const UPLINK_FAILURES: readonly StreamErrorCode[] = ['RATE_LIMITED', 'DISPLAY_TIME_IMPLAUSIBLE'];
+
 /** The result reason of a session whose stream ended in this error after its token was used. */
 export function abortReason(code: StreamErrorCode): ResultReasonCode {
   if (VERIFIER_FAILURES.includes(code)) return 'VERIFIER_ERROR';
+  if (UPLINK_FAILURES.includes(code)) return 'CONNECTION_UNSTABLE';
   if (code === 'IDLE_TIMEOUT') return 'CLIENT_DISCONNECTED';
+  // The stream's lifetime ends with its session's: a scan kept open that long outlived the session.
+  if (code === 'STREAM_TIMEOUT') return 'SESSION_EXPIRED';
   return 'PROTOCOL_VIOLATION';
 }
