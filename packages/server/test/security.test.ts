@@ -5,7 +5,7 @@ import { challengeSigningInput, type ChallengeMessage } from '@facelight/protoco
 import { WebSocket } from 'ws';
 import { MemorySessionStore } from '../src/sessions/store.js';
 import { API_KEY, auth, startTestServer, type TestServer } from './server.js';
-import { StreamClient, createSession, getResult, helloMessage, photoFrames, type TestFrame } from './stream-support.js';
+import { StreamClient, captureTime, createSession, getResult, helloMessage, photoFrames, type TestFrame } from './stream-support.js';
 import { capturingLogger } from './log-capture.js';
 
 let frames: TestFrame[];
@@ -26,7 +26,7 @@ const cameraNamed = (label: string) => ({ label, width: 640, height: 480, frameR
 async function scan(
   srv: TestServer,
   hello: (token: string) => object = helloMessage,
-  send: 'paced' | 'burst' | 'duplicates' = 'paced',
+  send: 'paced' | 'burst' | 'stalled' | 'duplicates' = 'paced',
   headers: Record<string, string> = {},
   pickedLater?: string,
 ) {
@@ -39,6 +39,11 @@ async function scan(
   if (pickedLater) client.send({ type: 'camera', camera: cameraNamed(pickedLater) });
   if (send === 'paced') await client.sendFrames(frames);
   else if (send === 'burst') for (const [seq, f] of frames.entries()) client.sendBinary(client.frame(f, seq));
+  else if (send === 'stalled') {
+    // Captured in real time, held back by the uplink and released at once.
+    await new Promise((r) => setTimeout(r, captureTime(frames.length)));
+    for (const [seq, f] of frames.entries()) client.sendBinary(client.frame(f, seq));
+  }
   else await client.sendFrames(frames.map((f, i) => frames[i - (i % 3)]!));
   client.send({ type: 'done' });
   await client.next();
@@ -57,6 +62,11 @@ describe('device and injection signals', () => {
 
   test('a plain camera at real-time pace passes', async () => {
     const result = await scan(srv);
+    assert.equal(result.status, 'SUCCESS', JSON.stringify(result.reasons));
+  });
+
+  test('frames a stalled uplink held back and released at once pass', async () => {
+    const result = await scan(srv, helloMessage, 'stalled');
     assert.equal(result.status, 'SUCCESS', JSON.stringify(result.reasons));
   });
 

@@ -15,14 +15,13 @@ export interface TimingFinding {
 
 /** Frames needed before the timing statistics mean anything. */
 const MIN_FRAMES = 8;
-/** Capture span the arrival span is compared with; shorter captures are too easily bunched by the network. */
+/** Capture spans shorter than this are not judged: too little to tell a camera from a file. */
 const MIN_SPAN_MS = 500;
 /**
- * Frames cannot arrive faster than they were captured, except that a stalled
- * network releases a backlog at once: arriving in under half the capture
- * span is more than any stall explains.
+ * Capture times a browser coarsens (Firefox's fingerprinting resistance rounds
+ * them to as much as 100 ms) can overstate the capture span by this much.
  */
-const MIN_ARRIVAL_SHARE = 0.5;
+const CLOCK_SLACK_MS = 100;
 /**
  * Capture times of a camera jitter by tens of microseconds at least (and the
  * browser coarsens them to 0.1 ms, which alternates intervals); intervals
@@ -31,11 +30,19 @@ const MIN_ARRIVAL_SHARE = 0.5;
 const MIN_INTERVAL_SD_MS = 0.01;
 
 /**
- * Whether the frames look captured by a camera in real time: not sent faster
- * than they were captured, not stamped with arithmetic timestamps, and no
- * two with the same bytes (sensor noise makes every real frame different).
+ * Whether the frames look captured by a camera in real time: not stamped with
+ * arithmetic timestamps, no two with the same bytes (sensor noise makes every
+ * real frame different), and not captured over longer than the time since the
+ * challenge was sent (`challengeAt`, on the clock of `receivedAt`).
+ *
+ * The SDK captures only after the challenge, so a real camera's last frame
+ * arrives at least its capture span after it. A stall that holds the frames
+ * back and releases them at once only makes them later, so no network
+ * explains arriving sooner; comparing arrival and capture spans instead would
+ * flag a stalled uplink. What this cannot catch is a client that waits before
+ * sending faster than real time: one that can wait can also pace its frames.
  */
-export function assessFrameTiming(frames: readonly FrameArrival[]): TimingFinding[] {
+export function assessFrameTiming(frames: readonly FrameArrival[], challengeAt: number): TimingFinding[] {
   const findings: TimingFinding[] = [];
   const seen = new Set<string>();
   let duplicates = 0;
@@ -48,10 +55,10 @@ export function assessFrameTiming(frames: readonly FrameArrival[]): TimingFindin
   if (frames.length < MIN_FRAMES) return findings;
   const first = frames[0]!, last = frames[frames.length - 1]!;
   const captureSpan = last.t - first.t;
-  const arrivalSpan = last.receivedAt - first.receivedAt;
+  const sinceChallenge = last.receivedAt - challengeAt;
   const problems: string[] = [];
-  if (captureSpan >= MIN_SPAN_MS && arrivalSpan < MIN_ARRIVAL_SHARE * captureSpan) {
-    problems.push(`${Math.round(captureSpan)} ms of capture arrived in ${Math.round(arrivalSpan)} ms`);
+  if (captureSpan >= MIN_SPAN_MS && sinceChallenge < captureSpan - CLOCK_SLACK_MS) {
+    problems.push(`${Math.round(captureSpan)} ms of capture had all arrived ${Math.round(sinceChallenge)} ms after the challenge`);
   }
   const intervals = frames.slice(1).map((f, i) => f.t - frames[i]!.t);
   const mean = intervals.reduce((a, v) => a + v, 0) / intervals.length;

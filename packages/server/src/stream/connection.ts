@@ -358,7 +358,7 @@ export class StreamConnection {
           dynamic.decision,
         )
       : decideExpress({ observations: intake.observations, liveness, ...trusted }, claim.express!);
-    const signals = weighSignals([...claim.device, ...assessFrameTiming(intake.arrivals)], this.deps.config.security.signals);
+    const signals = weighSignals([...claim.device, ...assessFrameTiming(intake.arrivals, intake.openedAt)], this.deps.config.security.signals);
     if (signals.failed) withSignals(decision, signals);
     // Dynamic evidence shows the face as the room lit it, never under a colour.
     const evidence = dynamic ? intake.evidenceWhere((t) => !dynamic.plan.lit(t)) : intake.evidence;

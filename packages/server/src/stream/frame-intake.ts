@@ -105,11 +105,12 @@ export class FrameIntake {
     private readonly pool: Pick<AnalysisPool, 'analyzeEncoded' | 'scoreLiveness'>,
     /** A frame that failed after `accept` returned: undecodable (StreamError) or the analysis itself. */
     private readonly onError: (err: unknown) => void,
-    now: number,
+    /** When the challenge was sent, on the clock `accept` is given: nothing can have been captured before. */
+    readonly openedAt: number,
     private readonly plan: FramePlan = FULL_PLAN,
   ) {
     this.tokens = limits.fps;
-    this.refilledAt = now;
+    this.refilledAt = openedAt;
     this.passive = new PassiveLiveness(pool);
   }
 
