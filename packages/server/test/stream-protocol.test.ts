@@ -30,7 +30,11 @@ let srv: TestServer;
 let frames: TestFrame[];
 before(async () => {
   srv = await startTestServer({
-    useCases: { onboarding: { mode: 'dynamic' }, short: { mode: 'express', express: { capture: { maxFrames: 6 } } } },
+    useCases: {
+      onboarding: { mode: 'dynamic' },
+      short: { mode: 'express', express: { capture: { maxFrames: 6 } } },
+      long: { mode: 'express', express: { capture: { maxFrames: 90 } } },
+    },
     stream: { helloTimeoutMs: HELLO_TIMEOUT_MS, alignTimeoutMs: IDLE_TIMEOUT_MS, idleTimeoutMs: IDLE_TIMEOUT_MS },
   });
   frames = await photoFrames('obama.jpg');
@@ -247,9 +251,10 @@ describe('frame limits', () => {
     await expectStoredFailure(session.sessionId, 'PROTOCOL_VIOLATION');
   });
 
-  test('frames far faster than the challenge fps: RATE_LIMITED, stored as an unstable connection', async () => {
-    const { session, client } = await streaming();
-    for (let seq = 0; seq < 25; seq++) client.sendBinary(client.frame(frames[seq % frames.length]!, seq));
+  test('frames far faster than the challenge fps: RATE_LIMITED after a two-second burst, stored as an unstable connection', async () => {
+    const { session, client, challenge } = await streaming({ useCase: 'long' });
+    const burst = 2 * challenge.capture.fps;
+    for (let seq = 0; seq <= burst; seq++) client.sendBinary(client.frame(frames[seq % frames.length]!, seq));
     await client.expectError('RATE_LIMITED');
     await expectStoredFailure(session.sessionId, 'CONNECTION_UNSTABLE');
   });

@@ -15,6 +15,8 @@
  *   PAD_CONCURRENCY   sessions in flight (default 10)
  *   PAD_RENDER_WORKERS render threads (default 2)
  *   PAD_CONFIG        JSON merged into the verifier's configuration (threshold experiments)
+ *   PAD_STALL_MS      an uplink stall this long in every session, somewhere in the colours: the SDK drops the frames it
+ *                     captures meanwhile (such runs never write docs/benchmarks.md)
  *   PAD_URL, PAD_KEY  use a running verifier instead of starting one
  *   PAD_WRITE=0       do not write docs/benchmarks.md (tuning runs); PAD_WRITE=1 writes even a partial run, marked preliminary
  */
@@ -33,9 +35,11 @@ const SEED = env('PAD_SEED', 1);
 const GENUINE = env('PAD_GENUINE', 200);
 const ATTACKS = env('PAD_ATTACKS', 200);
 const CONCURRENCY = env('PAD_CONCURRENCY', 10);
+const STALL_MS = env('PAD_STALL_MS', 0);
 const RENDER_WORKERS = env('PAD_RENDER_WORKERS', 2);
 const ONLY = process.env.PAD_ONLY?.split(',').map((s) => s.trim()) as Presentation[] | undefined;
-const WRITE = process.env.PAD_WRITE === '1' || (process.env.PAD_WRITE !== '0' && !ONLY);
+// A stalled run is an experiment on the network, not the reported accuracy.
+const WRITE = STALL_MS === 0 && (process.env.PAD_WRITE === '1' || (process.env.PAD_WRITE !== '0' && !ONLY));
 /** Fewer sessions than the issue asks for: said so in the report. */
 const PRELIMINARY = GENUINE < 200 || ATTACKS < 200 || !!ONLY;
 
@@ -50,7 +54,7 @@ function specFor(presentation: Presentation, i: number): SessionSpec {
   // The normal scan screen behind the preview: a light page, more or less bright.
   const grey = Math.round(rng.uniform(170, 245));
   scene.neutral = [grey, grey, grey];
-  return { presentation, seed, portrait, scene };
+  return { presentation, seed, portrait, scene, ...(STALL_MS > 0 ? { stallMs: STALL_MS } : {}) };
 }
 
 // Interleaved, so that a partial run still covers every presentation and the whole parameter span.

@@ -25,6 +25,12 @@ export interface SessionSpec {
   seed: number;
   portrait: string;
   scene: SceneInput;
+  /**
+   * A network stall this long, starting at a random time within the colours:
+   * the frames captured during it are not sent, as the SDK drops the frames
+   * its backed-up socket cannot take.
+   */
+  stallMs?: number;
 }
 
 export interface SessionOutcome {
@@ -102,7 +108,10 @@ export async function runSession(target: Target, spec: SessionSpec, pool: FrameR
     for (const d of plan.displays) {
       if (d.index >= 0) sends.push({ at: d.t + DISPLAY_SEND_MS, send: () => ws.send(JSON.stringify({ type: 'display', index: d.index, t: d.t })) });
     }
+    const shown = plan.displays.filter((d) => d.index >= 0).map((d) => d.t);
+    const stallAt = spec.stallMs ? createRng(spec.seed).fork('stall').uniform(shown[0]!, shown.at(-1)!) : 0;
     plan.frames.forEach((t, seq) => {
+      if (spec.stallMs && t >= stallAt && t < stallAt + spec.stallMs) return;
       const jpeg = frames[seq]!;
       sends.push({ at: t + FRAME_SEND_MS, send: () => ws.send(encodeFrame({ type: 'frame', nonce: challenge.nonce, seq, t, w: width, h: height }, jpeg), { binary: true }) });
     });

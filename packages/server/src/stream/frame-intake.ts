@@ -68,10 +68,12 @@ const MAX_IN_FLIGHT = 2;
 const MAX_HEIGHT_RATIO = 2;
 /**
  * Frames may arrive up to this many times faster than the challenge's fps,
- * sustained; a burst of one second's frames is allowed on top (a network
- * stall releases frames all at once).
+ * sustained, with a burst of BURST_SECONDS of frames on top: a network stall
+ * releases frames all at once, the SDK's second of queued frames (see its
+ * MAX_QUEUED_SECONDS) plus what the operating system's socket buffer held.
  */
 const RATE_FACTOR = 3;
+const BURST_SECONDS = 2;
 
 /**
  * Checks each binary frame as it arrives (cheap header checks first, so a bad
@@ -109,7 +111,7 @@ export class FrameIntake {
     readonly openedAt: number,
     private readonly plan: FramePlan = FULL_PLAN,
   ) {
-    this.tokens = limits.fps;
+    this.tokens = BURST_SECONDS * limits.fps;
     this.refilledAt = openedAt;
     this.passive = new PassiveLiveness(pool);
   }
@@ -163,7 +165,7 @@ export class FrameIntake {
     if (this.received >= maxFrames) throw new StreamError('TOO_MANY_FRAMES', `the challenge allows at most ${maxFrames} frames`);
     if (seq <= this.lastSeq) throw new StreamError('FRAME_OUT_OF_ORDER', `frame ${seq} follows frame ${this.lastSeq}`);
     if (t < this.lastT) throw new StreamError('FRAME_OUT_OF_ORDER', `frame ${seq} was captured before the previous frame`);
-    this.tokens = Math.min(fps, this.tokens + ((now - this.refilledAt) * RATE_FACTOR * fps) / 1000);
+    this.tokens = Math.min(BURST_SECONDS * fps, this.tokens + ((now - this.refilledAt) * RATE_FACTOR * fps) / 1000);
     this.refilledAt = now;
     if (this.tokens < 1) throw new StreamError('RATE_LIMITED', `frames arrive faster than ${RATE_FACTOR * fps} per second`);
     this.tokens -= 1;

@@ -172,6 +172,51 @@ test('an error after the challenge still reaches the page', async () => {
   }
 });
 
+test('an uplink that cannot keep up: frames are dropped while the socket is backed up, colour reports and done never', async () => {
+  const seqs: number[] = [];
+  const texts: string[] = [];
+  const verifier = await fakeVerifier((socket) => {
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) {
+        seqs.push(decodeFrame(new Uint8Array(data as Buffer)).header.seq);
+        // A stalled network: the verifier reads nothing more for a while.
+        if (seqs.length === 1) {
+          socket.pause();
+          setTimeout(() => socket.resume(), 300);
+        }
+        return;
+      }
+      const msg = JSON.parse(String(data));
+      texts.push(msg.type);
+      if (msg.type === 'hello') socket.send(JSON.stringify(challenge));
+      if (msg.type === 'done') socket.send(JSON.stringify({ type: 'result', status: 'SUCCESS' }));
+    });
+  });
+  try {
+    const { client, failures } = connect(verifier.base);
+    await client.challenge;
+    const jpeg = new Uint8Array(64 * 1024);
+    jpeg.set(JPEG.subarray(0, 4));
+    jpeg.set(JPEG.subarray(-2), jpeg.length - 2);
+    const frame = (seq: number) => client.sendFrame({ type: 'frame', nonce: challenge.nonce, seq, t: seq * 33, w: 480, h: 360 }, jpeg);
+    frame(0);
+    while (seqs.length === 0) await new Promise((r) => setTimeout(r, 5));
+    // 32 MB: far more than the socket buffers of a stalled loopback connection hold.
+    for (let seq = 1; seq <= 500; seq++) {
+      frame(seq);
+      if (seq === 250) client.sendDisplay(0, seq * 33);
+    }
+    client.sendDone();
+    assert.deepEqual(await client.result, { type: 'result', status: 'SUCCESS' });
+    assert.deepEqual(texts, ['hello', 'display', 'done']);
+    assert.ok(seqs.length > 1 && seqs.length < 400, `${seqs.length} of 501 frames sent`);
+    assert.deepEqual([...seqs].sort((a, b) => a - b), seqs, 'frames out of order');
+    assert.deepEqual(failures, []);
+  } finally {
+    await verifier.close();
+  }
+});
+
 test('a socket closed before the result is a NETWORK_ERROR', async () => {
   const verifier = await fakeVerifier((socket) => socket.once('message', () => socket.close(1011)));
   try {

@@ -29,6 +29,18 @@ export interface StreamClientOptions {
   resultTimeoutMs?: number;
 }
 
+/**
+ * Seconds of frames (at the challenge's fps, each the size of the frame at
+ * hand) that may wait in the socket; a new frame beyond that is dropped
+ * rather than sent. On an uplink slower than the capture (30 fps of 640-px
+ * JPEGs is ~10 Mbit/s) every frame sent would arrive ever later, until the
+ * stream outlives its lifetime; dropped, the verifier gets fewer frames on
+ * time. A shorter stall loses nothing: its backlog arrives late but whole,
+ * within the verifier's burst allowance, as every lost frame weakens the
+ * reflection check. Colour reports and `done` are never dropped.
+ */
+const MAX_QUEUED_SECONDS = 1;
+
 /** `http(s)://host/base` → `ws(s)://host/base/v1/sessions/{id}/stream`. */
 export function streamUrl(serverUrl: string, sessionId: string): string {
   return `${serverUrl.replace(/\/+$/, '').replace(/^http/, 'ws')}/v1/sessions/${encodeURIComponent(sessionId)}/stream`;
@@ -51,6 +63,7 @@ export class StreamClient {
   private hello: HelloMessage;
   private helloSent = false;
   private challengeAccepted = false;
+  private maxQueuedFrames = 0;
   /** A camera picked between the hello and the challenge, sent once the challenge is accepted. */
   private pendingCamera: Camera | undefined;
 
@@ -86,8 +99,9 @@ export class StreamClient {
     this.arm(options.challengeTimeoutMs ?? 15_000, 'no challenge from the verifier');
   }
 
+  /** Sends the frame unless the uplink is behind (see MAX_QUEUED_SECONDS); the verifier accepts gaps in `seq`. */
   sendFrame(header: FrameHeader, jpeg: Uint8Array): void {
-    if (this.isOpen()) this.socket.send(encodeFrame(header, jpeg));
+    if (this.isOpen() && this.socket.bufferedAmount <= this.maxQueuedFrames * jpeg.byteLength) this.socket.send(encodeFrame(header, jpeg));
   }
 
   /**
@@ -150,6 +164,7 @@ export class StreamClient {
       return this.fail(isFacelightError(err) ? err : new FacelightError('CHALLENGE_SIGNATURE_INVALID', String(err)));
     }
     this.challengeAccepted = true;
+    this.maxQueuedFrames = Math.ceil(challenge.capture.fps * MAX_QUEUED_SECONDS);
     if (this.pendingCamera) this.changeCamera(this.pendingCamera);
     this.settleChallenge.resolve(challenge);
   }
