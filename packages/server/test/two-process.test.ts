@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { Redis } from 'ioredis';
+import type { Session } from '../src/sessions/session.js';
 import { startCliServer, type CliServer } from './cli-server.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 import { auth, TEST_SECURITY } from './server.js';
@@ -94,6 +96,38 @@ test('with Redis stopped, REST answers 503 STORE_UNAVAILABLE without crashing, a
   t.diagnostic(`A creates sessions again ${Math.round(performance.now() - restarted)} ms after redis-server answered PING`);
   // B sees what A created in the restarted Redis.
   assert.equal((await getResult(B, session.sessionId)).status, 409);
+});
+
+test('a verifier killed mid-stream: the session is pending until its stream could have been decided, then a retryable VERIFIER_ERROR', async () => {
+  const doomed = await startCliServer(['--config', path.join(dir, 'config.json')], { FACELIGHT_REDIS_URL: redis.url });
+  const session = await createSession(A);
+  const client = await StreamClient.open({ url: doomed.url, key: KEY }, session.sessionId);
+  const hello = Date.now();
+  const challenge = await client.hello(session.clientToken);
+  await client.sendFrames((await photoFrames('obama.jpg')).slice(0, 3), challenge.capture.fps);
+  doomed.child.kill('SIGKILL');
+  await client.closed;
+  // Nothing can tell a dead verifier from a slow decision until then: still pending.
+  assert.equal((await getResult(A, session.sessionId)).status, 409);
+
+  const store = new Redis(redis.url);
+  try {
+    const key = `facelight:session:${session.sessionId}`;
+    const stored = JSON.parse((await store.get(key))!) as Session;
+    // The default alignment time (60 s), the capture, the default margin (30 s) and a minute for the decision.
+    const allowed = 60_000 + challenge.capture.durationMs! + 30_000 + 60_000;
+    const decidedBy = stored.stream!.decidedBy!;
+    assert.ok(decidedBy >= hello + allowed && decidedBy <= Date.now() + allowed, `decided by ${decidedBy - hello} ms after the hello`);
+    // As if that time had passed.
+    await store.set(key, JSON.stringify({ ...stored, stream: { ...stored.stream, decidedBy: Date.now() - 1 } }), 'KEEPTTL');
+  } finally {
+    store.disconnect();
+  }
+  const lost = await getResult(A, session.sessionId);
+  assert.equal(lost.status, 200);
+  assert.deepEqual([lost.body.status, lost.body.reasons], ['FAILURE', ['VERIFIER_ERROR']]);
+  // Stored once: B reads the same outcome.
+  assert.deepEqual((await getResult(B, session.sessionId)).body, lost.body);
 });
 
 // Last: it leaves 127.0.0.1 over its refused-key limit for the rest of the minute.

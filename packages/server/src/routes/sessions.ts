@@ -16,6 +16,7 @@ import { refuseDeclaredOversize } from '../http/declared-size.js';
 import { jsonBodyLimit, parseBody } from '../http/validate.js';
 import { issueClientToken } from '../security/client-token.js';
 import type { SigningKey } from '../security/signing-key.js';
+import { lostStreamResult } from '../sessions/lost-stream.js';
 import { hashToken, type Session } from '../sessions/session.js';
 import type { SessionStore } from '../sessions/store.js';
 
@@ -129,8 +130,29 @@ export function sessionRoutes({ config, store, faces, signingKey, now = Date.now
     },
   );
 
+  /**
+   * A session whose verifier died mid-stream gets its failure stored once, by
+   * whichever reader notices first, with the one audit entry a session gets.
+   */
+  async function settleLostStream(session: Session, req: Request): Promise<Session> {
+    const lost = lostStreamResult(session, now());
+    if (!lost) return session;
+    const nonce = session.stream!.nonce;
+    let ours = false;
+    const settled = await store.update(session.id, (s) => {
+      ours = s.state === 'streaming' && s.stream?.nonce === nonce;
+      return ours ? { ...s, state: 'failed', result: lost, expiresAt: now() + config.retentionSeconds * 1000 } : s;
+    });
+    if (!settled) throw new ApiError(404, 'SESSION_NOT_FOUND', 'no such session, or it has expired');
+    if (ours) {
+      const { id: sessionId, apiKeyId, useCase, mode } = session;
+      req.log.warn({ audit: { sessionId, apiKeyId, useCase, mode, status: lost.status, reasons: lost.reasons } }, 'session failed: its verifier stopped mid-stream');
+    }
+    return settled;
+  }
+
   router.get('/v1/sessions/:id/result', async (req, res) => {
-    const session = await ownSession(req, res.locals.apiKeyId as string);
+    const session = await settleLostStream(await ownSession(req, res.locals.apiKeyId as string), req);
     if (!session.result) {
       res.status(409).json({ status: 'PENDING', error: { code: 'RESULT_PENDING', message: 'the session has no result yet' } });
       return;

@@ -30,9 +30,11 @@ export interface Session {
   trusted?: TrustedFace;
   /**
    * Set when the stream claims the session; the nonce also marks which
-   * connection owns it. Dynamic: the colour sequence drawn for this nonce.
+   * connection owns it. `decidedBy`: by then the stream has ended and its
+   * outcome is stored, unless its verifier died (absent in sessions claimed by
+   * an older verifier). Dynamic: the colour sequence drawn for this nonce.
    */
-  stream?: { nonce: string; startedAt: number; colors?: ColorStep[] };
+  stream?: { nonce: string; startedAt: number; decidedBy?: number; colors?: ColorStep[] };
   result?: SessionResult;
 }
 

@@ -69,6 +69,12 @@ const TEXT_BURST = 24;
 const TEXT_PER_SECOND = 10;
 /** A stream ends this long before its session expires, so that its failure is stored while the session still exists. */
 const EXPIRY_MARGIN_MS = 1000;
+/**
+ * After its stream's lifetime, the time a decision may still take: seconds
+ * even under load (bench:load), so a session still streaming after this has
+ * lost its verifier (see sessions/lost-stream.ts).
+ */
+const DECISION_ALLOWANCE_MS = 60_000;
 
 /**
  * Stream errors that count towards the lockout: only what a client that
@@ -255,9 +261,14 @@ export class StreamConnection {
     const dynamic = session.mode === 'dynamic' ? dynamicSettings(config, session.useCase) : undefined;
     // Drawn now, for this nonce only, and kept with it: the sequence exists nowhere before the claim.
     const colors = dynamic ? drawColorSequence(dynamic) : undefined;
+    const express = dynamic ? undefined : expressSettings(config, session.useCase);
+    const capture = dynamic && colors ? dynamicCapture(dynamic, colors) : express!.capture;
+    const endsAt = this.lifetimeEnd(helloAt, capture.durationMs, session.expiresAt);
     // The one atomic step: of two connections with the same token, only one moves the session out of 'created'.
     const claimed = await store.update(this.sessionId, (s) =>
-      s.state === 'created' ? { ...s, state: 'streaming', stream: { nonce, startedAt: this.now(), ...(colors ? { colors } : {}) } } : s,
+      s.state === 'created'
+        ? { ...s, state: 'streaming', stream: { nonce, startedAt: this.now(), decidedBy: endsAt + DECISION_ALLOWANCE_MS, ...(colors ? { colors } : {}) } }
+        : s,
     );
     if (!claimed) throw new StreamError('SESSION_NOT_FOUND', 'the session expired');
     if (claimed.stream?.nonce !== nonce) throw new StreamError('TOKEN_REUSED', 'the client token was already used');
@@ -265,10 +276,7 @@ export class StreamConnection {
     const trusted = claimed.trusted ? { trusted: Float32Array.from(claimed.trusted.embedding) } : {};
     const who = { apiKeyId: claimed.apiKeyId, ...(claimed.useCase === undefined ? {} : { useCase: claimed.useCase }), signals: hello.signals, device: this.deviceFindings(hello.camera, hello.signals) };
     let challenge: ChallengeMessage;
-    let captureMs: number;
     if (dynamic && colors) {
-      const capture = dynamicCapture(dynamic, colors);
-      captureMs = capture.durationMs;
       const displays = new DisplayLog(colors);
       const plan = new DynamicPlan(colors, displays, { heavyEvery: dynamic.heavyEvery, maxDelayMs: dynamic.decision.maxDelayMs });
       this.claim = {
@@ -281,8 +289,7 @@ export class StreamConnection {
       };
       challenge = { type: 'challenge', mode: 'dynamic', nonce, oval: dynamic.oval, capture, colors };
     } else {
-      const settings = expressSettings(config, claimed.useCase);
-      captureMs = settings.capture.durationMs;
+      const settings = express!;
       this.claim = {
         nonce,
         mode: 'express',
@@ -299,7 +306,7 @@ export class StreamConnection {
     allowFrames(this.ws, config.stream.maxFrameBytes);
     this.send({ ...challenge, signature: signingKey.sign(challengeSigningInput(this.sessionId, challenge)) });
     this.arm(config.stream.alignTimeoutMs, 'IDLE_TIMEOUT', 'no frame arrived after the challenge');
-    this.limitLifetime(helloAt, captureMs, claimed.expiresAt);
+    this.limitLifetime(endsAt);
     this.log.info({ useCase: claimed.useCase, mode: challenge.mode }, 'stream started');
   }
 
@@ -308,9 +315,12 @@ export class StreamConnection {
    * a stream ends once no scan can still be running in it, and before its
    * session expires.
    */
-  private limitLifetime(helloAt: number, captureMs: number, sessionExpiresAt: number): void {
+  private lifetimeEnd(helloAt: number, captureMs: number, sessionExpiresAt: number): number {
     const { alignTimeoutMs, lifetimeMarginMs } = this.deps.config.stream;
-    const endsAt = Math.min(helloAt + alignTimeoutMs + captureMs + lifetimeMarginMs, sessionExpiresAt - EXPIRY_MARGIN_MS);
+    return Math.min(helloAt + alignTimeoutMs + captureMs + lifetimeMarginMs, sessionExpiresAt - EXPIRY_MARGIN_MS);
+  }
+
+  private limitLifetime(endsAt: number): void {
     const timeout = new StreamError('STREAM_TIMEOUT', 'the stream stayed open longer than a scan can take');
     this.lifetime = setTimeout(() => void this.fail(timeout), Math.max(0, endsAt - this.now()));
   }
