@@ -121,7 +121,7 @@ describe('holding a stream open', () => {
     }
     client.send(camera(8));
     assert.deepEqual(await client.next(TIMEOUT_MS / 2), { type: 'error', code: 'RATE_LIMITED', message: 'more than 8 camera changes' });
-    assert.deepEqual((await waitForResult(srv, session.sessionId)).reasons, ['CONNECTION_UNSTABLE']);
+    assert.deepEqual((await waitForResult(srv, session.sessionId)).reasons, ['PROTOCOL_VIOLATION']);
   });
 
   test('text messages far faster than a capture sends them: RATE_LIMITED, which does not count towards the lockout', async () => {

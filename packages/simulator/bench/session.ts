@@ -110,8 +110,10 @@ export async function runSession(target: Target, spec: SessionSpec, pool: FrameR
     }
     const shown = plan.displays.filter((d) => d.index >= 0).map((d) => d.t);
     const stallAt = spec.stallMs ? createRng(spec.seed).fork('stall').uniform(shown[0]!, shown.at(-1)!) : 0;
+    let sent = 0;
     plan.frames.forEach((t, seq) => {
       if (spec.stallMs && t >= stallAt && t < stallAt + spec.stallMs) return;
+      sent++;
       const jpeg = frames[seq]!;
       sends.push({ at: t + FRAME_SEND_MS, send: () => ws.send(encodeFrame({ type: 'frame', nonce: challenge.nonce, seq, t, w: width, h: height }, jpeg), { binary: true }) });
     });
@@ -124,7 +126,7 @@ export async function runSession(target: Target, spec: SessionSpec, pool: FrameR
       if (ws.readyState === WebSocket.CLOSED) break;
       s.send();
     }
-    outcome.frames = plan.frames.length;
+    outcome.frames = sent;
     const doneAt = performance.now();
     const reply = await client.next(120_000);
     outcome.decisionMs = performance.now() - doneAt;

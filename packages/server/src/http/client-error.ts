@@ -6,6 +6,7 @@ import type { ApiErrorCode } from '@facelight/protocol';
 export function clientErrorAnswer(code: string | undefined): { status: number; code: ApiErrorCode; message: string } {
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, code: 'REQUEST_TIMEOUT', message: 'the request headers did not arrive in time' };
   if (code === 'HPE_HEADER_OVERFLOW') return { status: 431, code: 'INVALID_REQUEST', message: 'the request headers are larger than allowed' };
+  if (code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW') return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'the chunk extensions are larger than allowed' };
   return { status: 400, code: 'INVALID_REQUEST', message: 'the request is not valid HTTP/1.1' };
 }
 
@@ -25,8 +26,10 @@ export function answerClientError(err: Error & { code?: string }, socket: Duplex
   }
   const { status, code, message } = clientErrorAnswer(err.code);
   const body = JSON.stringify({ error: { code, message } });
+  // Closed for good once written: Node no longer times the connection out, and a client that keeps its side open would hold it.
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+    () => socket.destroy(),
   );
 }

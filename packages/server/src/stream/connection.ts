@@ -205,7 +205,8 @@ export class StreamConnection {
         case 'camera': {
           if (this.state !== 'capturing' || !this.claim) throw unexpected('camera', 'no capture is waiting to start');
           if (this.claim.intake.count > 0 || (this.claim.dynamic?.displays.times.length ?? 0) > 0) throw unexpected('camera', 'the capture has started');
-          if (++this.cameraChanges > MAX_CAMERA_CHANGES) throw new StreamError('RATE_LIMITED', `more than ${MAX_CAMERA_CHANGES} camera changes`);
+          // No network makes cameras change: stored as what it is, not as an unstable connection.
+          if (++this.cameraChanges > MAX_CAMERA_CHANGES) throw new StreamError('RATE_LIMITED', `more than ${MAX_CAMERA_CHANGES} camera changes`, 'PROTOCOL_VIOLATION');
           // The signals are the hello's; only the camera in use changed.
           this.claim.device = this.deviceFindings(message.camera, this.claim.signals);
           return;
@@ -441,7 +442,7 @@ export class StreamConnection {
     this.send({ type: 'error', code: error.code, message: error.message });
     this.deps.metrics.streamRefused(error.code);
     this.ws.close(closeCode ?? closeCodeFor(error.code));
-    await this.endClaim(abortReason(error.code), error.code);
+    await this.endClaim(error.reason ?? abortReason(error.code), error.code);
   }
 
   /** Ends the connection; a claimed session fails with `reason`, caused by the stream error `code` if any. */

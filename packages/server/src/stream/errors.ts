@@ -8,6 +8,8 @@ export class StreamError extends Error {
   constructor(
     readonly code: StreamErrorCode,
     message: string,
+    /** The stored reason when it is not the code's usual one (see abortReason). */
+    readonly reason?: ResultReasonCode,
   ) {
     super(message);
   }

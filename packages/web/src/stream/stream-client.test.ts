@@ -138,6 +138,7 @@ for (const [code, expected] of [
   ['INVALID_TOKEN', 'SESSION_EXPIRED'],
   ['SESSION_CLOSED', 'SESSION_EXPIRED'],
   ['TOKEN_EXPIRED', 'SESSION_EXPIRED'],
+  ['STREAM_TIMEOUT', 'SESSION_EXPIRED'],
   ['RATE_LIMITED', 'VERIFIER_ERROR'],
 ] as const) {
   test(`a stream error ${code} fails the session as ${expected}`, async () => {
