@@ -216,7 +216,7 @@ export class StreamConnection {
           const dynamic = this.claim.dynamic;
           if (!dynamic) throw unexpected('display', 'colours are only shown in Dynamic mode');
           this.keepAlive();
-          dynamic.displays.accept(message.index, message.t, this.now(), this.claim.intake.clock);
+          dynamic.displays.accept(message.index, message.t, performance.now(), this.claim.intake.clock);
           return;
         }
         case 'error':
@@ -235,7 +235,7 @@ export class StreamConnection {
     if (this.state !== 'capturing' || !this.claim) {
       throw unexpected('binary frame', 'frames are accepted only between the challenge and done');
     }
-    this.claim.intake.accept(bytes, this.now());
+    this.claim.intake.accept(bytes, performance.now());
   }
 
   private async authenticate(hello: HelloMessage): Promise<void> {
@@ -342,7 +342,8 @@ export class StreamConnection {
   private intake(nonce: string, capture: { maxWidth: number; maxFrames: number; fps: number }, plan?: DynamicPlan): FrameIntake {
     const { maxWidth, maxFrames, fps } = capture;
     const limits = { maxFrameBytes: this.deps.config.stream.maxFrameBytes, maxWidth, maxFrames, fps, nonce };
-    return new FrameIntake(limits, this.deps.pool, (err) => void this.fail(err), this.now(), plan);
+    // Arrival times on the monotonic clock: a wall clock stepped back by NTP would make real frames look faster than real time.
+    return new FrameIntake(limits, this.deps.pool, (err) => void this.fail(err), performance.now(), plan);
   }
 
   private async decide(): Promise<void> {
