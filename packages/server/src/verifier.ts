@@ -107,7 +107,7 @@ export function createVerifier(input: ConfigInput | Config, opts: VerifierOption
   router.use(healthRoutes(() => ready, () => store.ping()));
   router.use(sdkAssetRoutes({ sdkDir: config.sdkDir ?? defaultSdkDir(), modelDir: config.modelDir }));
   router.use('/v1', ...originPolicy(config.security.allowedOrigins), perIpLimit(config, store), failedAuthLimit(config, store), apiKeyAuth(config.apiKeys), perApiKeyLimit(config, store));
-  router.use(sessionRoutes({ config, store, faces, signingKey }));
+  router.use(sessionRoutes({ config, store, faces, signingKey, metrics }));
   router.use(keyRoutes(signingKey));
   router.use(faceMatchRoutes(faces, config.image.maxBytes));
   router.use('/v1', notFound);

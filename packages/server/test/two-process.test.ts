@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import type { Session } from '../src/sessions/session.js';
 import { startCliServer, type CliServer } from './cli-server.js';
+import { sampleValue, scrape } from './prometheus.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 import { auth, TEST_SECURITY } from './server.js';
 import { StreamClient, createSession, getResult, healthy, photoFrames, uploadTrusted, type Target } from './stream-support.js';
@@ -126,8 +127,11 @@ test('a verifier killed mid-stream: the session is pending until its stream coul
   const lost = await getResult(A, session.sessionId);
   assert.equal(lost.status, 200);
   assert.deepEqual([lost.body.status, lost.body.reasons], ['FAILURE', ['VERIFIER_ERROR']]);
-  // Stored once: B reads the same outcome.
+  // Stored once: B reads the same outcome, and only A, which stored it, counted it.
   assert.deepEqual((await getResult(B, session.sessionId)).body, lost.body);
+  const counted = async (target: Target) =>
+    sampleValue(await scrape(target.url), 'facelight_sessions_total', { mode: 'express', outcome: 'FAILURE', reason: 'VERIFIER_ERROR' }) ?? 0;
+  assert.deepEqual([await counted(A), await counted(B)], [1, 0]);
 });
 
 // Last: it leaves 127.0.0.1 over its refused-key limit for the rest of the minute.

@@ -11,6 +11,7 @@ import {
 import { embeddingOf } from '../analysis/analyze-face.js';
 import type { Config } from '../config.js';
 import type { FaceService } from '../face-service.js';
+import type { VerifierMetrics } from '../metrics/registry.js';
 import { ApiError } from '../http/api-error.js';
 import { refuseDeclaredOversize } from '../http/declared-size.js';
 import { jsonBodyLimit, parseBody } from '../http/validate.js';
@@ -25,10 +26,11 @@ export interface SessionRouteDeps {
   store: SessionStore;
   faces: FaceService;
   signingKey: SigningKey;
+  metrics: Pick<VerifierMetrics, 'sessionEnded'>;
   now?: () => number;
 }
 
-export function sessionRoutes({ config, store, faces, signingKey, now = Date.now }: SessionRouteDeps): Router {
+export function sessionRoutes({ config, store, faces, signingKey, metrics, now = Date.now }: SessionRouteDeps): Router {
   const router = Router();
 
   /** The session of this API key, or 404: other keys' sessions do not exist for the caller. */
@@ -146,6 +148,7 @@ export function sessionRoutes({ config, store, faces, signingKey, now = Date.now
     if (!settled) throw new ApiError(404, 'SESSION_NOT_FOUND', 'no such session, or it has expired');
     if (ours) {
       const { id: sessionId, apiKeyId, useCase, mode } = session;
+      metrics.sessionEnded(mode, lost.status, lost.reasons);
       req.log.warn({ audit: { sessionId, apiKeyId, useCase, mode, status: lost.status, reasons: lost.reasons } }, 'session failed: its verifier stopped mid-stream');
     }
     return settled;
