@@ -11,7 +11,7 @@ const base = { apiKeys: [{ id: 'k', key: 'a-key-of-sixteen-chars' }] };
 
 test('stream limits and Express settings have defaults', () => {
   const config = parseConfig(base);
-  assert.deepEqual(config.stream, { helloTimeoutMs: 5000, alignTimeoutMs: 60_000, idleTimeoutMs: 10_000, lifetimeMarginMs: 30_000, maxFrameBytes: 300 * 1024 });
+  assert.deepEqual(config.stream, { helloTimeoutMs: 5000, alignTimeoutMs: 60_000, idleTimeoutMs: 10_000, lifetimeMarginMs: 30_000, decisionTimeoutMs: 55_000, maxFrameBytes: 300 * 1024 });
   assert.deepEqual(expressSettings(config), { ...DEFAULT_EXPRESS_CHALLENGE, decision: DEFAULT_EXPRESS_DECISION });
 });
 

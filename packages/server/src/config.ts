@@ -257,6 +257,12 @@ export const ConfigSchema = z.strictObject({
        * deliver the frames.
        */
       lifetimeMarginMs: z.number().int().min(1000).max(600_000).default(30_000),
+      /**
+       * From `done` to the decision stored: a decision that takes longer (an
+       * overloaded or stalled process) fails as VERIFIER_ERROR. Seconds even
+       * under load (bench:load); the SDK waits 60 s for its result.
+       */
+      decisionTimeoutMs: z.number().int().min(100).max(600_000).default(55_000),
       /** Bytes of one binary frame, header included; a 640x480 JPEG at quality 0.85 is 40–80 KB. */
       maxFrameBytes: z.number().int().min(1024).max(FRAME_LIMITS.maxFrameBytes).default(300 * 1024),
     })

@@ -341,3 +341,36 @@ describe('the lifetime of a stream', () => {
     assert.deepEqual([result.status, result.reasons], ['FAILURE', ['SESSION_EXPIRED']]);
   });
 });
+
+describe('a decision that takes too long', () => {
+  /** Writes a decision (a session going 'completed') only after a pause, as an overloaded store or process would. */
+  class SlowDecisions extends MemorySessionStore {
+    override async update(id: string, change: (s: Session) => Session): Promise<Session | undefined> {
+      const current = await super.get(id);
+      if (current && change(structuredClone(current)).state === 'completed') await new Promise((r) => setTimeout(r, 1500));
+      return super.update(id, change);
+    }
+  }
+  let slow: TestServer;
+  const slowLines: Record<string, unknown>[] = [];
+  before(async () => {
+    slow = await startTestServer({ stream: { decisionTimeoutMs: 500 } }, { store: new SlowDecisions(), logger: capturingLogger(slowLines) });
+  });
+  after(() => slow.close());
+
+  test('fails on its own as VERIFIER_BUSY, stored as VERIFIER_ERROR with one audit entry; the late verdict is logged as discarded', async () => {
+    const session = await createSession(slow);
+    const client = await StreamClient.open(slow, session.sessionId);
+    const challenge = await client.hello(session.clientToken);
+    await client.sendFrames(frames, challenge.capture.fps);
+    client.send({ type: 'done' });
+    assert.match(await client.expectError('VERIFIER_BUSY', 1011), /took longer than allowed/);
+    assert.deepEqual((await waitForResult(slow, session.sessionId)).reasons, ['VERIFIER_ERROR']);
+    // The decision's own write, once it is done waiting, finds the failure there first.
+    await new Promise((r) => setTimeout(r, 1800));
+    const mine = slowLines.filter((l) => JSON.stringify(l).includes(session.sessionId));
+    const audits = mine.filter((l) => l.audit).map((l) => [l.msg, (l.audit as { reasons: string[] }).reasons]);
+    assert.deepEqual(audits, [['session failed', ['VERIFIER_BUSY']]]);
+    assert.equal(mine.filter((l) => l.msg === 'decision discarded: another outcome was stored first').length, 1);
+  });
+});

@@ -149,7 +149,8 @@ export function sessionRoutes({ config, store, faces, signingKey, metrics, now =
     if (ours) {
       const { id: sessionId, apiKeyId, useCase, mode } = session;
       metrics.sessionEnded(mode, lost.status, lost.reasons);
-      req.log.warn({ audit: { sessionId, apiKeyId, useCase, mode, status: lost.status, reasons: lost.reasons } }, 'session failed: its verifier stopped mid-stream');
+      const cause = 'the verifier serving its stream stopped before storing an outcome';
+      req.log.warn({ audit: { sessionId, apiKeyId, useCase, mode, status: lost.status, reasons: lost.reasons, cause } }, 'session failed');
     }
     return settled;
   }

@@ -70,11 +70,12 @@ const TEXT_PER_SECOND = 10;
 /** A stream ends this long before its session expires, so that its failure is stored while the session still exists. */
 const EXPIRY_MARGIN_MS = 1000;
 /**
- * After its stream's lifetime, the time a decision may still take: seconds
- * even under load (bench:load), so a session still streaming after this has
- * lost its verifier (see sessions/lost-stream.ts).
+ * A stream says `done` before its lifetime ends and its decision takes at
+ * most stream.decisionTimeoutMs; past both and this margin (room for hosts'
+ * clocks to disagree), a session still streaming has lost its verifier (see
+ * sessions/lost-stream.ts).
  */
-const DECISION_ALLOWANCE_MS = 60_000;
+const LOST_MARGIN_MS = 5000;
 
 /**
  * Stream errors that count towards the lockout: only what a client that
@@ -138,7 +139,7 @@ export class StreamConnection {
   ) {
     this.now = deps.now ?? Date.now;
     this.log = deps.logger.child({ sessionId });
-    this.texts = new TokenBucket(TEXT_BURST, TEXT_PER_SECOND, this.now());
+    this.texts = new TokenBucket(TEXT_BURST, TEXT_PER_SECOND, performance.now());
     this.arm(deps.config.stream.helloTimeoutMs, 'HELLO_TIMEOUT', 'no hello arrived in time');
     this.admission = this.admit();
     this.admission.catch((err: unknown) => this.fail(err));
@@ -191,7 +192,7 @@ export class StreamConnection {
         this.keepAlive();
         return this.onFrame(bytes);
       }
-      if (!this.texts.take(this.now())) throw new StreamError('RATE_LIMITED', `text messages arrive faster than ${TEXT_PER_SECOND} a second`);
+      if (!this.texts.take(performance.now())) throw new StreamError('RATE_LIMITED', `text messages arrive faster than ${TEXT_PER_SECOND} a second`);
       const message = parseClientMessage(bytes);
       switch (message.type) {
         case 'hello':
@@ -268,7 +269,7 @@ export class StreamConnection {
     // The one atomic step: of two connections with the same token, only one moves the session out of 'created'.
     const claimed = await store.update(this.sessionId, (s) =>
       s.state === 'created'
-        ? { ...s, state: 'streaming', stream: { nonce, startedAt: this.now(), decidedBy: endsAt + DECISION_ALLOWANCE_MS, ...(colors ? { colors } : {}) } }
+        ? { ...s, state: 'streaming', stream: { nonce, startedAt: this.now(), decidedBy: endsAt + config.stream.decisionTimeoutMs + LOST_MARGIN_MS, ...(colors ? { colors } : {}) } }
         : s,
     );
     if (!claimed) throw new StreamError('SESSION_NOT_FOUND', 'the session expired');
@@ -356,8 +357,9 @@ export class StreamConnection {
       if (clock) dynamic.displays.checkAll(clock);
     }
     this.state = 'deciding';
-    // From `done` on, only the verifier's own work is left.
+    // From `done` on, only the verifier's own work is left, and it has its own deadline.
     this.clearTimers();
+    this.arm(this.deps.config.stream.decisionTimeoutMs, 'VERIFIER_BUSY', 'the decision took longer than allowed; create a new session to retry');
     await claim.intake.settled();
     if (this.state !== 'deciding') return; // a frame failed meanwhile
     const { intake } = claim;
@@ -375,6 +377,8 @@ export class StreamConnection {
     // Dynamic evidence shows the face as the room lit it, never under a colour.
     const evidence = dynamic ? intake.evidenceWhere((t) => !dynamic.plan.lit(t)) : intake.evidence;
     const stored = await this.store(this.result(decision, evidence), 'completed');
+    // Most often the stream's own failure, stored first (the decision timed out); the verdict is worth a line.
+    if (stored === 'superseded') this.log.warn({ discarded: { status: decision.status, reasons: decision.reasons } }, 'decision discarded: another outcome was stored first');
     const streaming = this.state === 'deciding';
     if (streaming && stored === 'gone') throw new StreamError('SESSION_NOT_FOUND', 'the session expired or was deleted before its result was stored');
     if (streaming && stored === 'superseded') throw new StreamError('SESSION_CLOSED', 'another outcome of this session was stored first');
