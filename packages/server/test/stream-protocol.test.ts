@@ -33,7 +33,7 @@ before(async () => {
     useCases: {
       onboarding: { mode: 'dynamic' },
       short: { mode: 'express', express: { capture: { maxFrames: 6 } } },
-      long: { mode: 'express', express: { capture: { maxFrames: 90 } } },
+      long: { mode: 'express', express: { capture: { maxFrames: 150 } } },
     },
     stream: { helloTimeoutMs: HELLO_TIMEOUT_MS, alignTimeoutMs: IDLE_TIMEOUT_MS, idleTimeoutMs: IDLE_TIMEOUT_MS },
   });
@@ -251,10 +251,10 @@ describe('frame limits', () => {
     await expectStoredFailure(session.sessionId, 'PROTOCOL_VIOLATION');
   });
 
-  test('frames far faster than the challenge fps: RATE_LIMITED after a two-second burst, stored as an unstable connection', async () => {
+  test('frames far faster than the challenge fps: RATE_LIMITED after a four-second burst, stored as an unstable connection', async () => {
     const { session, client, challenge } = await streaming({ useCase: 'long' });
     // Far beyond the burst, so that the allowance refilled while a busy verifier reads them does not let them all through.
-    const sent = 2 * challenge.capture.fps + 40;
+    const sent = 4 * challenge.capture.fps + 40;
     for (let seq = 0; seq < sent; seq++) client.sendBinary(client.frame(frames[seq % frames.length]!, seq));
     await client.expectError('RATE_LIMITED');
     await expectStoredFailure(session.sessionId, 'CONNECTION_UNSTABLE');
